@@ -1,0 +1,111 @@
+import { defineModel } from '../src/index.js';
+
+// Owned by @acme/search-ml.
+export default defineModel({
+  id: 'search-ranker',
+  owner: 'search',
+  description: 'Second-stage learning-to-rank model for product search results.',
+  taskType: 'ranking',
+  tier: 'critical',
+  dataClass: 'internal',
+  features: {
+    query_doc_bm25: 'float',
+    query_doc_embedding_sim: 'float',
+    doc_ctr_7d: 'float',
+    doc_conversion_rate_30d: 'float',
+    doc_age_days: 'int',
+    doc_price: 'double',
+    doc_rating: 'float',
+    doc_review_count: 'int',
+    query_length: 'int',
+    query_category: 'category',
+    user_segment: 'category',
+    position_prior: 'float',
+  },
+  versions: [
+    {
+      version: '2.3.1',
+      format: 'lightgbm',
+      artifact: {
+        uri: 's3://acme-ml-prod/search/search-ranker/2.3.1/',
+        sha256: 'c808fac312662f8d0c660df30402f748934db477c96a638139991e9a2ad14116',
+      },
+      features: {
+        query_doc_bm25: 'float',
+        query_doc_embedding_sim: 'float',
+        doc_ctr_7d: 'float',
+        doc_conversion_rate_30d: 'float',
+        doc_age_days: 'int',
+        doc_price: 'double',
+        doc_rating: 'float',
+        doc_review_count: 'int',
+        query_length: 'int',
+        query_category: 'category',
+        user_segment: 'category',
+        position_prior: 'float',
+      },
+      lineage: {
+        dataset: 's3://acme-datasets/search/ranking-judgements@2026-06-15',
+        featureCode: 'github.com/acme/feature-store@3841fdd1b41d',
+        trainingRun: 'mlflow:runs/4996811453d9db0d8513d4873cf7551b',
+        image: 'docker.io/kserve/lgbserver@sha256:82cef4264d9d5555af5d53c58649a91b2e29ad023248dd42264a33b05777049c',
+      },
+      evaluation: {
+        metrics: { ndcgAt10: 0.512, mrr: 0.447, p99LatencyMs: 34 },
+        artifactSha256: 'c808fac312662f8d0c660df30402f748934db477c96a638139991e9a2ad14116',
+      },
+      approval: { by: 'j.okafor@acme.com', at: '2026-07-02T10:00:00Z' },
+      profile: { p99LatencyMs: 34, maxRpsPerReplica: 700, warmupSeconds: 15 },
+    },
+    {
+      version: '2.4.0',
+      format: 'lightgbm',
+      artifact: {
+        uri: 's3://acme-ml-prod/search/search-ranker/2.4.0/',
+        sha256: '43bd41de67654f5e3cbd5b05ea12792ac4b1487b4a05a1183c71fb7dca4db7c2',
+      },
+      features: {
+        query_doc_bm25: 'float',
+        query_doc_embedding_sim: 'float',
+        doc_ctr_7d: 'float',
+        doc_conversion_rate_30d: 'float',
+        doc_age_days: 'int',
+        doc_price: 'double',
+        doc_rating: 'float',
+        doc_review_count: 'int',
+        query_length: 'int',
+        query_category: 'category',
+        user_segment: 'category',
+        position_prior: 'float',
+      },
+      lineage: {
+        dataset: 's3://acme-datasets/search/ranking-judgements@2026-09-15',
+        featureCode: 'github.com/acme/feature-store@ff412417930f',
+        trainingRun: 'mlflow:runs/73183a795e774703d6b5c85d170dd860',
+        image: 'docker.io/kserve/lgbserver@sha256:82cef4264d9d5555af5d53c58649a91b2e29ad023248dd42264a33b05777049c',
+      },
+      evaluation: {
+        metrics: { ndcgAt10: 0.527, mrr: 0.459, p99LatencyMs: 35 },
+        artifactSha256: '43bd41de67654f5e3cbd5b05ea12792ac4b1487b4a05a1183c71fb7dca4db7c2',
+      },
+      approval: { by: 'j.okafor@acme.com', at: '2026-10-06T13:20:00Z' },
+      profile: { p99LatencyMs: 35, maxRpsPerReplica: 700, warmupSeconds: 15 },
+    },
+  ],
+  deploy: {
+    staging: {
+      version: '2.4.0',
+      pool: 'cpu-general',
+      resources: { cpu: 2, memoryGiB: 4 },
+      traffic: { peakRps: 300 },
+    },
+    prod: {
+      version: '2.4.0',
+      pool: 'cpu-general',
+      resources: { cpu: 2, memoryGiB: 4 },
+      traffic: { peakRps: 8000 },
+      // tenant-a validated its relevance tuning against 2.3.1 and moves to 2.4.0 after its Q4 freeze.
+      tenants: { 'tenant-a': '2.3.1' },
+    },
+  },
+});

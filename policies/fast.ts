@@ -1,0 +1,21 @@
+import { defineRolloutPolicy } from '../src/index.js';
+
+/** Staging rollouts: two short canary steps; approval is not required before staging traffic. */
+export default defineRolloutPolicy({
+  name: 'fast',
+  steps: [
+    { weight: 20, pause: '5m' },
+    { weight: 50, pause: '5m' },
+  ],
+  analysis: {
+    interval: '1m',
+    count: 5,
+    failureLimit: 1,
+  },
+  gates: {
+    offline: {},
+    requireApproval: false,
+  },
+  keepPreviousFor: '30m',
+  environments: ['staging'],
+});

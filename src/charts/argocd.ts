@@ -1,0 +1,139 @@
+import { ApiObject, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedTeam } from '../resolve/index.js';
+import { names } from '../resolve/index.js';
+import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+
+/** Kinds a team's Application may create in its namespace (everything a model chart emits). */
+export const TEAM_RESOURCE_KINDS: readonly { group: string; kind: string }[] = [
+  { group: 'serving.kserve.io', kind: 'InferenceService' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'argoproj.io', kind: 'AnalysisTemplate' },
+  { group: 'argoproj.io', kind: 'AnalysisRun' },
+  { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
+  { group: 'keda.sh', kind: 'ScaledObject' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+  { group: '', kind: 'ConfigMap' },
+];
+
+export interface ArgoCdChartProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedEnvironment;
+}
+
+/**
+ * `generated/<env>/_argocd/`: the root Application (app of apps, syncing this
+ * folder), an AppProject per team and one for the platform, the platform
+ * Application and one Application per model.
+ */
+export class ArgoCdChart extends Chart {
+  constructor(scope: Construct, id: string, { platform, env }: ArgoCdChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const ns = platform.argocdNamespace;
+    const base = `generated/${env.name}`;
+    new ApiObject(this, 'root', applicationManifest(platform, env, {
+      name: names.rootApplicationName(env.name),
+      project: names.platformProjectName(env.name),
+      path: `${base}/_argocd`,
+      server: 'https://kubernetes.default.svc',
+      namespace: ns,
+      wave: SyncWave.projects,
+      labels: { 'modelplane.io/component': 'root' },
+    }));
+    new ApiObject(this, 'platform-project', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: names.platformProjectName(env.name), namespace: ns, labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name }, annotations: syncWave(SyncWave.projects) },
+      spec: {
+        description: `modelplane platform objects in ${env.name}`,
+        sourceRepos: [platform.repoURL],
+        destinations: [
+          { server: env.cluster, namespace: '*' },
+          { server: 'https://kubernetes.default.svc', namespace: ns },
+        ],
+        clusterResourceWhitelist: [
+          { group: '', kind: 'Namespace' },
+          { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+        ],
+      },
+    });
+    new ApiObject(this, 'platform-app', applicationManifest(platform, env, {
+      name: names.platformApplicationName(env.name),
+      project: names.platformProjectName(env.name),
+      path: `${base}/_platform`,
+      server: env.cluster,
+      wave: SyncWave.clusterScoped,
+      labels: { 'modelplane.io/component': 'platform' },
+    }));
+    for (const team of env.teams) new ApiObject(this, `project-${team.name}`, teamProjectManifest(platform, env, team));
+    for (const model of env.models) new ApiObject(this, `app-${model.id}`, modelApplicationManifest(platform, env, model));
+  }
+}
+
+function teamProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, team: ResolvedTeam) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: {
+      name: team.project,
+      namespace: platform.argocdNamespace,
+      labels: { ...MANAGED_BY, 'modelplane.io/team': team.name, 'modelplane.io/environment': env.name },
+      annotations: syncWave(SyncWave.projects),
+    },
+    spec: {
+      description: `models of team '${team.name}' in ${env.name} (${team.github})`,
+      sourceRepos: [platform.repoURL],
+      destinations: [{ server: env.cluster, namespace: team.namespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: TEAM_RESOURCE_KINDS.map((k) => ({ ...k })),
+    },
+  };
+}
+
+export function modelApplicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, model: ResolvedModel) {
+  return applicationManifest(platform, env, {
+    name: model.application,
+    project: model.project,
+    path: `generated/${env.name}/${model.id}`,
+    server: env.cluster,
+    namespace: model.namespace,
+    wave: SyncWave.workloads,
+    labels: { 'modelplane.io/model': model.id, 'modelplane.io/owner': model.owner, 'modelplane.io/tier': model.tier.name },
+  });
+}
+
+interface ApplicationOptions {
+  readonly name: string;
+  readonly project: string;
+  readonly path: string;
+  readonly server: string;
+  readonly namespace?: string;
+  readonly wave: number;
+  readonly labels: Record<string, string>;
+}
+
+function applicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, o: ApplicationOptions) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: o.name,
+      namespace: platform.argocdNamespace,
+      labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name, ...o.labels },
+      annotations: syncWave(o.wave),
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: o.project,
+      source: { repoURL: platform.repoURL, targetRevision: platform.targetRevision, path: o.path },
+      destination: { server: o.server, ...(o.namespace ? { namespace: o.namespace } : {}) },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true'],
+        retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+      },
+    },
+  };
+}

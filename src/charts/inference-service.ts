@@ -1,0 +1,90 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
+import { cpuQuantity, MANAGED_BY, memoryQuantity, syncWave, SyncWave } from './meta.js';
+
+/**
+ * Annotation carrying the model id, read by the platform ServingRuntimes'
+ * templated `--model_name`, so every version answers under
+ * `/v1/models/{modelId}` whatever its InferenceService is called.
+ */
+export const MODEL_NAME_ANNOTATION = 'modelplaneModelId';
+
+export interface InferenceServiceProps {
+  readonly platform: ResolvedPlatform;
+  readonly model: ResolvedModel;
+  readonly server: ResolvedServer;
+}
+
+/** One KServe InferenceService (v1beta1, raw deployment) for one live model version. */
+export class InferenceService extends ApiObject {
+  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id, inferenceServiceManifest(props));
+  }
+}
+
+/** Labels of a model version; they never change while the version lives (KServe copies them to pods). */
+export function versionLabels(model: ResolvedModel, server: ResolvedServer): Record<string, string> {
+  return {
+    ...MANAGED_BY,
+    'app.kubernetes.io/name': model.id,
+    'app.kubernetes.io/version': server.version,
+    'modelplane.io/model': model.id,
+    'modelplane.io/version': server.version,
+    'modelplane.io/owner': model.owner,
+    'modelplane.io/tier': model.tier.name,
+    'modelplane.io/environment': model.env,
+  };
+}
+
+export function inferenceServiceManifest({ platform, model, server }: InferenceServiceProps) {
+  const pool = model.pool;
+  const gpuResource = pool.gpu?.resourceName ?? 'nvidia.com/gpu';
+  const quantities: Record<string, string> = {
+    cpu: cpuQuantity(server.resources.cpu),
+    memory: memoryQuantity(server.resources.memoryGiB),
+    ...(server.resources.gpus > 0 ? { [gpuResource]: String(server.resources.gpus) } : {}),
+  };
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {
+      name: server.name,
+      namespace: server.namespace,
+      labels: versionLabels(model, server),
+      annotations: {
+        ...syncWave(SyncWave.workloads),
+        'serving.kserve.io/deploymentMode': platform.deploymentMode,
+        [MODEL_NAME_ANNOTATION]: model.id,
+        'modelplane.io/artifact-sha256': server.artifactSha256,
+        'modelplane.io/dataset': server.lineage.dataset,
+        'modelplane.io/feature-code': server.lineage.featureCode,
+        'modelplane.io/training-run': server.lineage.trainingRun,
+        'modelplane.io/image': server.lineage.image,
+      },
+    },
+    spec: {
+      predictor: {
+        minReplicas: server.replicas.min,
+        maxReplicas: server.replicas.max,
+        serviceAccountName: server.serviceAccountName,
+        priorityClassName: server.priorityClassName,
+        nodeSelector: { ...pool.nodeSelector },
+        tolerations: pool.taints.map((t) =>
+          t.value === undefined
+            ? { key: t.key, operator: 'Exists', effect: t.effect }
+            : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+        ),
+        ...(server.batching
+          ? { batcher: { maxBatchSize: server.batching.maxBatchSize, maxLatency: server.batching.maxLatencyMs } }
+          : {}),
+        model: {
+          modelFormat: { name: server.format },
+          runtime: server.runtime.name,
+          storageUri: server.storageUri,
+          resources: { requests: { ...quantities }, limits: { ...quantities } },
+        },
+      },
+    },
+  };
+}

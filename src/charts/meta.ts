@@ -1,0 +1,27 @@
+/** Labels and annotations shared by every object modelplane emits. */
+
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'modelplane' } as const;
+
+/** Argo CD applies lower waves first: namespaces, then quotas and runtimes, then models. */
+export const SyncWave = {
+  projects: -3,
+  clusterScoped: -2,
+  namespaceSetup: -1,
+  workloads: 0,
+  routing: 1,
+  analysis: 2,
+} as const;
+
+export function syncWave(wave: number): Record<string, string> {
+  return { 'argocd.argoproj.io/sync-wave': String(wave) };
+}
+
+/** CPU cores as a Kubernetes quantity: 2 → "2", 0.5 → "500m". */
+export function cpuQuantity(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+}
+
+/** GiB as a Kubernetes quantity: 4 → "4Gi", 0.5 → "512Mi". */
+export function memoryQuantity(gib: number): string {
+  return Number.isInteger(gib) ? `${gib}Gi` : `${Math.round(gib * 1024)}Mi`;
+}

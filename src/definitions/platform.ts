@@ -1,0 +1,143 @@
+import { withCallSite } from './source.js';
+
+/** A Kubernetes taint on a node pool; models on the pool get the matching toleration. */
+export interface Taint {
+  readonly key: string;
+  /** @default - no value (the toleration uses operator Exists) */
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** The accelerators of a GPU node pool. */
+export interface GpuSpec {
+  /** Product name, e.g. `nvidia-a100-80gb`; shown in plans. */
+  readonly model: string;
+  /** Memory of one GPU. */
+  readonly memoryGiB: number;
+  /** GPUs on one node. */
+  readonly perNode: number;
+  /** Extended resource name requested by pods. @default 'nvidia.com/gpu' */
+  readonly resourceName?: string;
+}
+
+/** A group of identical nodes that models are scheduled on. */
+export interface NodePoolDefinition {
+  /** `gpu` pools must declare `gpu` and should be tainted so CPU work stays off them. */
+  readonly kind: 'gpu' | 'cpu';
+  /** Labels that select the pool's nodes. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly taints?: readonly Taint[];
+  /** Required when `kind` is `gpu`. */
+  readonly gpu?: GpuSpec;
+  /** Allocatable CPU cores on one node. */
+  readonly cpuPerNode: number;
+  /** Allocatable memory on one node. */
+  readonly memoryGiBPerNode: number;
+  /** Nodes available per environment (the pool's capacity). */
+  readonly nodes: Readonly<Record<string, number>>;
+  /** On-demand price of one node, for cost estimates. */
+  readonly hourlyPriceUsd: number;
+  /**
+   * Resources of one replica when the deployment does not say.
+   * @default - 1 GPU, 4 CPU and 16 GiB on GPU pools; 1 CPU and 2 GiB on CPU pools
+   */
+  readonly defaultResources?: ResourcesDefinition;
+}
+
+/** Per-replica resources; requests equal limits. */
+export interface ResourcesDefinition {
+  /** CPU cores, e.g. 2 or 0.5. */
+  readonly cpu?: number;
+  readonly memoryGiB?: number;
+  /** Whole GPUs per replica (GPU pools only). */
+  readonly gpus?: number;
+}
+
+export interface EnvironmentDefinition {
+  /** Argo CD destination server of the environment's cluster. */
+  readonly cluster: string;
+  /** Production environments get the strictest checks (approval, replicas). */
+  readonly production: boolean;
+  /** The Gateway that model routes attach to. */
+  readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
+  /**
+   * Rollout policy used by `release` when the deployment names none.
+   * @default - the first policy found
+   */
+  readonly defaultPolicy?: string;
+}
+
+export interface TeamDefinition {
+  /** GitHub handle that owns the team's model files, e.g. `@acme/risk-ml`. */
+  readonly github: string;
+  /** Storage prefixes the team's artifacts may come from, per environment. */
+  readonly artifactPrefixes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * ResourceQuota of the team's namespace per environment.
+   * @default - the sum of every live version's maximum replicas times its resources
+   */
+  readonly quota?: Readonly<Record<string, ResourcesDefinition>>;
+  /**
+   * Cloud identity the team's ServiceAccount maps to (e.g. an IAM role ARN), set as
+   * the annotation named by `platform.serviceAccountAnnotation`.
+   * @default - no annotation
+   */
+  readonly identity?: Readonly<Record<string, string>>;
+}
+
+export interface TierDefinition {
+  /** PriorityClass value; higher preempts lower. */
+  readonly priority: number;
+  /** p99 latency budget for a request, end to end through the model server. Omit for offline tiers. */
+  readonly p99BudgetMs?: number;
+  /** Availability objective, e.g. 0.999. */
+  readonly availability: number;
+  /** Minimum replicas per environment. @default { '*': 1 } */
+  readonly minReplicas?: Readonly<Record<string, number>>;
+  /** Capacity margin over peak traffic used to size the warm pool. @default 1.3 */
+  readonly headroom?: number;
+  /** Whether request batching is allowed. @default true */
+  readonly batching?: boolean;
+  /** Whether pods of this tier may preempt others. @default true for tiers with priority >= 1000000 */
+  readonly preempting?: boolean;
+}
+
+export interface RuntimeDefinition {
+  /** Container image, pinned by digest (`repo@sha256:...`). */
+  readonly image: string;
+  /** Model formats served, e.g. `['xgboost']`. */
+  readonly formats: readonly string[];
+  /** Inference protocols. @default ['v1', 'v2'] */
+  readonly protocols?: readonly ('v1' | 'v2')[];
+  /** Extra container arguments. @default [] */
+  readonly args?: readonly string[];
+  /** Whether the runtime needs a GPU pool. @default false */
+  readonly gpu?: boolean;
+}
+
+export interface PlatformDefinition {
+  /** Git repository Argo CD reads `generated/` from. */
+  readonly repoURL: string;
+  /** @default 'main' */
+  readonly targetRevision?: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace?: string;
+  /** The platform team: owns `generated/` and the platform objects. */
+  readonly platformTeam: { readonly github: string };
+  readonly environments: Readonly<Record<string, EnvironmentDefinition>>;
+  readonly nodePools: Readonly<Record<string, NodePoolDefinition>>;
+  readonly teams: Readonly<Record<string, TeamDefinition>>;
+  readonly tiers: Readonly<Record<string, TierDefinition>>;
+  /** Serving runtimes, keyed by name. */
+  readonly runtimes: Readonly<Record<string, RuntimeDefinition>>;
+  /** Annotation key for team identities. @default 'eks.amazonaws.com/role-arn' */
+  readonly serviceAccountAnnotation?: string;
+  /** KServe deployment mode. @default 'Standard' */
+  readonly deploymentMode?: 'Standard' | 'RawDeployment';
+}
+
+/** Declares the platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`). */
+export function definePlatform<const T extends PlatformDefinition>(definition: T): T {
+  return withCallSite(definition, 'platform');
+}

@@ -1,0 +1,263 @@
+import type {
+  DeploymentDefinition,
+  ModelDefinition,
+  NodePoolDefinition,
+  PlatformDefinition,
+  RolloutPolicyDefinition,
+  VersionDefinition,
+} from '../definitions/index.js';
+import type { Definitions, Loaded } from '../load/index.js';
+import * as names from './names.js';
+import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
+import type {
+  ResolvedEnvironment,
+  ResolvedModel,
+  ResolvedPlatform,
+  ResolvedPool,
+  ResolvedRuntime,
+  ResolvedServer,
+  ResolvedTeam,
+  ResolvedTier,
+  Resources,
+  ServerRole,
+} from './types.js';
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const sortedKeys = (o: object | undefined) => Object.keys(o ?? {}).sort();
+
+/**
+ * Definitions → resolved platform. Pure. Expects definitions that passed
+ * validation; a reference that cannot be followed is a compiler bug here.
+ */
+export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
+  const platform = definitions.platform?.value;
+  if (!platform) throw new Error('resolvePlatform: no platform definition (validation should have stopped this)');
+  const policies = new Map(definitions.policies.map((p) => [p.value.name, p.value]));
+  const models = [...definitions.models].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  return {
+    repoURL: platform.repoURL,
+    targetRevision: platform.targetRevision ?? 'main',
+    argocdNamespace: platform.argocdNamespace ?? 'argocd',
+    platformTeamGithub: platform.platformTeam.github,
+    deploymentMode: platform.deploymentMode ?? 'Standard',
+    serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
+    environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, models, env)),
+    modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
+  };
+}
+
+function resolveEnvironment(
+  platform: PlatformDefinition,
+  policies: ReadonlyMap<string, RolloutPolicyDefinition>,
+  models: readonly Loaded<ModelDefinition>[],
+  env: string,
+): ResolvedEnvironment {
+  const definition = platform.environments[env];
+  const tiers = sortedKeys(platform.tiers).map((name) => resolveTier(platform, name, env));
+  const pools = sortedKeys(platform.nodePools).map((name) => resolvePool(platform.nodePools[name], name, env));
+  const runtimes = sortedKeys(platform.runtimes).map((name): ResolvedRuntime => {
+    const r = platform.runtimes[name];
+    return { name, image: r.image, formats: [...r.formats], protocols: [...(r.protocols ?? ['v1', 'v2'])], args: [...(r.args ?? [])], gpu: r.gpu ?? false };
+  });
+  const context = { platform, policies, env, tiers, pools, runtimes };
+  const resolvedModels = models.filter((m) => m.value.deploy[env]).map((m) => resolveModel(context, m));
+  const gpuResourceNames = [...new Set(pools.flatMap((p) => (p.gpu ? [p.gpu.resourceName] : [])))].sort();
+  const teams = sortedKeys(platform.teams).map((name) => resolveTeam(platform, name, env, resolvedModels, gpuResourceNames));
+  return {
+    name: env,
+    production: definition.production,
+    cluster: definition.cluster,
+    gateway: { ...definition.gateway },
+    teams,
+    tiers,
+    pools,
+    runtimes,
+    models: resolvedModels,
+  };
+}
+
+function perEnv(values: Readonly<Record<string, number>> | undefined, env: string, fallback: number): number {
+  return values?.[env] ?? values?.['*'] ?? fallback;
+}
+
+function resolveTier(platform: PlatformDefinition, name: string, env: string): ResolvedTier {
+  const t = platform.tiers[name];
+  return {
+    name,
+    priorityClassName: names.priorityClassName(name),
+    priority: t.priority,
+    preempting: t.preempting ?? t.priority >= 1_000_000,
+    p99BudgetMs: t.p99BudgetMs,
+    availability: t.availability,
+    minReplicas: perEnv(t.minReplicas, env, 1),
+    headroom: t.headroom ?? 1.3,
+    batching: t.batching ?? true,
+  };
+}
+
+function resolvePool(p: NodePoolDefinition, name: string, env: string): ResolvedPool {
+  return {
+    name,
+    kind: p.kind,
+    nodes: p.nodes[env] ?? 0,
+    nodeSelector: { ...p.nodeSelector },
+    taints: [...(p.taints ?? [])],
+    gpu: p.gpu && { model: p.gpu.model, memoryGiB: p.gpu.memoryGiB, perNode: p.gpu.perNode, resourceName: p.gpu.resourceName ?? 'nvidia.com/gpu' },
+    cpuPerNode: p.cpuPerNode,
+    memoryGiBPerNode: p.memoryGiBPerNode,
+    hourlyPriceUsd: p.hourlyPriceUsd,
+  };
+}
+
+function resolveTeam(platform: PlatformDefinition, name: string, env: string, models: readonly ResolvedModel[], gpuResourceNames: readonly string[]): ResolvedTeam {
+  const t = platform.teams[name];
+  const declared = t.quota?.[env];
+  const used = models
+    .filter((m) => m.owner === name)
+    .flatMap((m) => m.servers)
+    .reduce(
+      (sum, s) => ({
+        cpu: sum.cpu + s.resources.cpu * s.replicas.max,
+        memoryGiB: sum.memoryGiB + s.resources.memoryGiB * s.replicas.max,
+        gpus: sum.gpus + s.resources.gpus * s.replicas.max,
+      }),
+      { cpu: 0, memoryGiB: 0, gpus: 0 },
+    );
+  const quota: Resources = declared
+    ? { cpu: declared.cpu ?? Math.ceil(used.cpu), memoryGiB: declared.memoryGiB ?? Math.ceil(used.memoryGiB), gpus: declared.gpus ?? used.gpus }
+    : { cpu: Math.ceil(used.cpu), memoryGiB: Math.ceil(used.memoryGiB), gpus: used.gpus };
+  return {
+    name,
+    namespace: names.teamNamespace(name, env),
+    serviceAccount: names.teamServiceAccount(name),
+    identity: t.identity?.[env],
+    github: t.github,
+    project: names.teamProjectName(name, env),
+    quotaName: names.teamQuotaName(name),
+    quota,
+    gpuResourceNames,
+  };
+}
+
+interface Context {
+  readonly platform: PlatformDefinition;
+  readonly policies: ReadonlyMap<string, RolloutPolicyDefinition>;
+  readonly env: string;
+  readonly tiers: readonly ResolvedTier[];
+  readonly pools: readonly ResolvedPool[];
+  readonly runtimes: readonly ResolvedRuntime[];
+}
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`resolve: ${what} not found (validation should have reported it)`);
+  return value;
+}
+
+function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): ResolvedModel {
+  const { env, platform } = context;
+  const model = loaded.value;
+  const deployment = model.deploy[env];
+  const tier = must(context.tiers.find((t) => t.name === model.tier), `tier ${model.tier}`);
+  const pool = must(context.pools.find((p) => p.name === deployment.pool), `pool ${deployment.pool}`);
+  const namespace = names.teamNamespace(model.owner, env);
+
+  const canary = deployment.canary && (() => {
+    const policy = must(context.policies.get(deployment.canary.policy), `policy ${deployment.canary.policy}`);
+    const weight = must(policy.steps[deployment.canary.step], `step ${deployment.canary.step}`).weight;
+    const next = policy.steps[deployment.canary.step + 1]?.weight ?? 100;
+    return { version: deployment.canary.version, policy: policy.name, step: deployment.canary.step, weight, next };
+  })();
+  const tenants = sortedKeys(deployment.tenants).map((tenant) => ({ tenant, version: deployment.tenants![tenant] }));
+
+  // Live versions and their roles, in a fixed order.
+  const roles = new Map<string, ServerRole[]>();
+  const add = (version: string, role: ServerRole) => roles.set(version, [...(roles.get(version) ?? []), role]);
+  add(deployment.version, 'stable');
+  if (canary) add(canary.version, 'canary');
+  for (const t of tenants) if (!roles.get(t.version)?.includes('tenant')) add(t.version, 'tenant');
+  if (deployment.previous) add(deployment.previous.version, 'previous');
+
+  const stableMin = stableReplicas(sizingFor(model, deployment, tier, deployment.version)).min;
+  const servers = [...roles.entries()].map(([version, versionRoles]): ResolvedServer => {
+    const v = must(model.versions.find((x) => x.version === version), `version ${version}`);
+    const sizing = sizingFor(model, deployment, tier, version);
+    let replicas = stableReplicas(sizing);
+    if (versionRoles.includes('canary') && !versionRoles.includes('stable') && canary) {
+      replicas = canaryReplicas(sizing, canary.weight, canary.next, stableMin);
+    } else if (!versionRoles.includes('stable') && !versionRoles.includes('previous')) {
+      replicas = stableReplicas({ ...sizing, peakRps: undefined });
+    }
+    if (deployment.replicas && versionRoles.includes('stable')) replicas = { ...deployment.replicas };
+    const weight = versionRoles.includes('canary') ? canary!.weight : versionRoles.includes('stable') ? 100 - (canary?.weight ?? 0) : 0;
+    return {
+      name: names.inferenceServiceName(model.id, version),
+      namespace,
+      version,
+      roles: versionRoles,
+      weight,
+      format: v.format,
+      runtime: runtimeFor(context, v),
+      storageUri: v.artifact.uri,
+      artifactSha256: v.artifact.sha256,
+      features: { ...v.features },
+      lineage: { ...v.lineage },
+      profile: { ...v.profile },
+      resources: resourcesFor(platform.nodePools[pool.name], pool, deployment, v),
+      replicas,
+      priorityClassName: tier.priorityClassName,
+      serviceAccountName: names.teamServiceAccount(model.owner),
+      batching: deployment.batching && { ...deployment.batching },
+    };
+  });
+
+  return {
+    id: model.id,
+    env,
+    file: loaded.file,
+    owner: model.owner,
+    ownerGithub: platform.teams[model.owner]?.github ?? platform.platformTeam.github,
+    taskType: model.taskType,
+    description: model.description ?? '',
+    tier,
+    dataClass: model.dataClass,
+    namespace,
+    project: names.teamProjectName(model.owner, env),
+    application: names.modelApplicationName(model.id, env),
+    pool,
+    stable: deployment.version,
+    canary: canary && { version: canary.version, policy: canary.policy, step: canary.step, weight: canary.weight },
+    previous: deployment.previous && { ...deployment.previous },
+    tenants,
+    peakRps: deployment.traffic?.peakRps,
+    servers,
+  };
+}
+
+function sizingFor(model: ModelDefinition, deployment: DeploymentDefinition, tier: ResolvedTier, version: string): SizingInput {
+  const v = must(model.versions.find((x) => x.version === version), `version ${version}`);
+  return { peakRps: deployment.traffic?.peakRps, maxRpsPerReplica: v.profile.maxRpsPerReplica, headroom: tier.headroom, tierMinimum: tier.minReplicas };
+}
+
+function runtimeFor(context: Context, v: VersionDefinition): ResolvedRuntime {
+  if (v.runtime) return must(context.runtimes.find((r) => r.name === v.runtime), `runtime ${v.runtime}`);
+  return must(context.runtimes.find((r) => r.formats.includes(v.format)), `runtime for format ${v.format}`);
+}
+
+/** GPUs: declared, else enough GPUs to hold `profile.gpuMemoryGiB`, else 1 on GPU pools. */
+export function resourcesFor(definition: NodePoolDefinition, pool: ResolvedPool, deployment: DeploymentDefinition, v: VersionDefinition): Resources {
+  const defaults = definition.defaultResources ?? {};
+  if (pool.kind === 'gpu') {
+    const fromMemory = v.profile.gpuMemoryGiB && pool.gpu ? Math.ceil(v.profile.gpuMemoryGiB / pool.gpu.memoryGiB - 1e-9) : undefined;
+    const gpus = deployment.resources?.gpus ?? fromMemory ?? defaults.gpus ?? 1;
+    return {
+      cpu: deployment.resources?.cpu ?? defaults.cpu ?? 4 * Math.max(gpus, 1),
+      memoryGiB: deployment.resources?.memoryGiB ?? defaults.memoryGiB ?? 16 * Math.max(gpus, 1),
+      gpus,
+    };
+  }
+  return {
+    cpu: deployment.resources?.cpu ?? defaults.cpu ?? 1,
+    memoryGiB: deployment.resources?.memoryGiB ?? defaults.memoryGiB ?? 2,
+    gpus: 0,
+  };
+}

@@ -1,0 +1,140 @@
+import type { FeatureType, LineageDefinition, ProfileDefinition, Taint } from '../definitions/index.js';
+
+/**
+ * The resolved platform: every default applied, every reference followed, one
+ * entry per environment. Charts, plans and the promoter read only this.
+ */
+export interface ResolvedPlatform {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly argocdNamespace: string;
+  readonly platformTeamGithub: string;
+  readonly deploymentMode: string;
+  readonly serviceAccountAnnotation: string;
+  /** Sorted by name. */
+  readonly environments: readonly ResolvedEnvironment[];
+  /** Model id → repository-relative definition file and owner's GitHub handle (for CODEOWNERS). */
+  readonly modelFiles: readonly { readonly modelId: string; readonly file: string; readonly github: string }[];
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly production: boolean;
+  readonly cluster: string;
+  readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
+  readonly teams: readonly ResolvedTeam[];
+  readonly tiers: readonly ResolvedTier[];
+  readonly pools: readonly ResolvedPool[];
+  readonly runtimes: readonly ResolvedRuntime[];
+  /** Models deployed in this environment, sorted by id. */
+  readonly models: readonly ResolvedModel[];
+}
+
+export interface Resources {
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+export interface ResolvedTeam {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly identity?: string;
+  readonly github: string;
+  readonly project: string;
+  readonly quotaName: string;
+  readonly quota: Resources;
+  readonly gpuResourceNames: readonly string[];
+}
+
+export interface ResolvedTier {
+  readonly name: string;
+  readonly priorityClassName: string;
+  readonly priority: number;
+  readonly preempting: boolean;
+  readonly p99BudgetMs?: number;
+  readonly availability: number;
+  readonly minReplicas: number;
+  readonly headroom: number;
+  readonly batching: boolean;
+}
+
+export interface ResolvedPool {
+  readonly name: string;
+  readonly kind: 'gpu' | 'cpu';
+  readonly nodes: number;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly gpu?: { readonly model: string; readonly memoryGiB: number; readonly perNode: number; readonly resourceName: string };
+  readonly cpuPerNode: number;
+  readonly memoryGiBPerNode: number;
+  readonly hourlyPriceUsd: number;
+}
+
+export interface ResolvedRuntime {
+  readonly name: string;
+  readonly image: string;
+  readonly formats: readonly string[];
+  readonly protocols: readonly ('v1' | 'v2')[];
+  readonly args: readonly string[];
+  readonly gpu: boolean;
+}
+
+/** Why a version is live in an environment. A version can have several roles. */
+export type ServerRole = 'stable' | 'canary' | 'tenant' | 'previous';
+
+export interface ResolvedCanary {
+  readonly version: string;
+  readonly policy: string;
+  readonly step: number;
+  /** Percentage of default traffic sent to the canary at this step. */
+  readonly weight: number;
+}
+
+/** One model deployed in one environment. */
+export interface ResolvedModel {
+  readonly id: string;
+  readonly env: string;
+  readonly file: string;
+  readonly owner: string;
+  readonly ownerGithub: string;
+  readonly taskType: string;
+  readonly description: string;
+  readonly tier: ResolvedTier;
+  readonly dataClass: 'public' | 'internal' | 'pii';
+  readonly namespace: string;
+  readonly project: string;
+  readonly application: string;
+  readonly pool: ResolvedPool;
+  readonly stable: string;
+  readonly canary?: ResolvedCanary;
+  readonly previous?: { readonly version: string; readonly until: string };
+  /** Sorted by tenant. */
+  readonly tenants: readonly { readonly tenant: string; readonly version: string }[];
+  readonly peakRps?: number;
+  /** One per live version: stable first, then canary, tenant pins and previous, each once. */
+  readonly servers: readonly ResolvedServer[];
+}
+
+/** One live version of a model: becomes one InferenceService. */
+export interface ResolvedServer {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly roles: readonly ServerRole[];
+  /** Share of the default route's traffic, in percent. */
+  readonly weight: number;
+  readonly format: string;
+  readonly runtime: ResolvedRuntime;
+  readonly storageUri: string;
+  readonly artifactSha256: string;
+  readonly features: Readonly<Record<string, FeatureType>>;
+  readonly lineage: LineageDefinition;
+  readonly profile: ProfileDefinition;
+  readonly resources: Resources;
+  readonly replicas: { readonly min: number; readonly max: number };
+  readonly priorityClassName: string;
+  readonly serviceAccountName: string;
+  readonly batching?: { readonly maxBatchSize: number; readonly maxLatencyMs: number };
+}

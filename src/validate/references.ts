@@ -1,0 +1,95 @@
+import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
+import type { Diagnostic, FieldPath } from '../diagnostics/index.js';
+import { formatValue } from '../diagnostics/index.js';
+import type { Loaded } from '../load/index.js';
+
+const list = (o: object | readonly string[]) => (Array.isArray(o) ? o : Object.keys(o)).map((k) => `'${k}'`).join(', ') || '(none)';
+
+/** Every name a model refers to must exist: team, tier, environment, pool, policy, version, runtime. */
+export function checkModelReferences(
+  loaded: Loaded<ModelDefinition>,
+  platform: PlatformDefinition,
+  policies: ReadonlyMap<string, RolloutPolicyDefinition>,
+): Diagnostic[] {
+  const model = loaded.value;
+  const out: Diagnostic[] = [];
+  const error = (code: string, path: FieldPath, message: string) => out.push({ code, severity: 'error', file: loaded.file, path, message });
+
+  if (!platform.teams[model.owner]) error('MP3001', ['owner'], `owner ${formatValue(model.owner)} is not a team of the platform: teams are ${list(platform.teams)}`);
+  if (!platform.tiers[model.tier]) error('MP3002', ['tier'], `tier ${formatValue(model.tier)} is not a tier of the platform: tiers are ${list(platform.tiers)}`);
+
+  const versions = new Set<string>();
+  model.versions.forEach((v, i) => {
+    if (versions.has(v.version)) error('MP3009', ['versions', i, 'version'], `version ${formatValue(v.version)} is declared twice in versions: each version appears once`);
+    versions.add(v.version);
+    if (v.runtime) {
+      const runtime = platform.runtimes[v.runtime];
+      if (!runtime) error('MP3008', ['versions', i, 'runtime'], `runtime ${formatValue(v.runtime)} is not a runtime of the platform: runtimes are ${list(platform.runtimes)}`);
+      else if (!runtime.formats.includes(v.format))
+        error('MP3008', ['versions', i, 'runtime'], `runtime '${v.runtime}' does not serve format ${formatValue(v.format)}: it serves ${list(runtime.formats)}`);
+    } else if (!Object.values(platform.runtimes).some((r) => r.formats.includes(v.format))) {
+      const formats = [...new Set(Object.values(platform.runtimes).flatMap((r) => r.formats))].sort();
+      error('MP3007', ['versions', i, 'format'], `no platform runtime serves format ${formatValue(v.format)}: served formats are ${list(formats)}`);
+    }
+  });
+
+  for (const env of Object.keys(model.deploy)) {
+    const d = model.deploy[env];
+    const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
+    if (!platform.environments[env]) {
+      error('MP3004', at(), `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}`);
+      continue;
+    }
+    if (!platform.nodePools[d.pool]) error('MP3003', at('pool'), `pool ${formatValue(d.pool)} is not a node pool of the platform: pools are ${list(platform.nodePools)}`);
+    const known = (version: string, path: FieldPath, role: string) => {
+      if (!versions.has(version)) error('MP3006', path, `${role} version ${formatValue(version)} is not in versions: declared versions are ${list([...versions])}`);
+    };
+    known(d.version, at('version'), 'stable');
+    if (d.canary) {
+      known(d.canary.version, at('canary', 'version'), 'canary');
+      const policy = policies.get(d.canary.policy);
+      if (!policy) error('MP3005', at('canary', 'policy'), `policy ${formatValue(d.canary.policy)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}`);
+      else if (d.canary.step >= policy.steps.length)
+        error(
+          'MP3010',
+          at('canary', 'step'),
+          policy.steps.length === 0
+            ? `canary.step ${d.canary.step} is out of range: policy '${policy.name}' has no steps (it deploys directly); set deploy.${env}.version instead of a canary`
+            : `canary.step ${d.canary.step} is out of range: policy '${policy.name}' has ${policy.steps.length} steps (0–${policy.steps.length - 1})`,
+        );
+      if (d.canary.version === d.version) error('MP3011', at('canary', 'version'), `canary version ${formatValue(d.canary.version)} is also the stable version: a canary must be a different version`);
+    }
+    if (d.previous) {
+      known(d.previous.version, at('previous', 'version'), 'previous');
+      if (d.previous.version === d.version) error('MP3011', at('previous', 'version'), `previous version ${formatValue(d.previous.version)} is also the stable version: previous is the last stable before it`);
+    }
+    for (const tenant of Object.keys(d.tenants ?? {})) known(d.tenants![tenant], at('tenants', tenant), `tenant '${tenant}'`);
+  }
+  return out;
+}
+
+export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition): Diagnostic[] {
+  return (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
+    platform.environments[env]
+      ? []
+      : [{ code: 'MP3004', severity: 'error', file: loaded.file, path: ['environments', i], message: `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}` }],
+  );
+}
+
+export function checkPlatformReferences(loaded: Loaded<PlatformDefinition>, policies: ReadonlyMap<string, RolloutPolicyDefinition>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const p = loaded.value;
+  for (const env of Object.keys(p.environments)) {
+    const name = p.environments[env].defaultPolicy;
+    if (name && !policies.has(name))
+      out.push({ code: 'MP3005', severity: 'error', file: loaded.file, path: ['environments', env, 'defaultPolicy'], message: `defaultPolicy ${formatValue(name)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}` });
+  }
+  for (const name of Object.keys(p.nodePools)) {
+    const pool = p.nodePools[name];
+    if (pool.kind === 'gpu' && !pool.gpu)
+      out.push({ code: 'MP2003', severity: 'error', file: loaded.file, path: ['nodePools', name, 'gpu'], message: `nodePools.${name}.gpu is required for a pool of kind 'gpu': give { model, memoryGiB, perNode }` });
+    if (pool.kind === 'cpu' && pool.gpu)
+      out.push({ code: 'MP2004', severity: 'error', file: loaded.file, path: ['nodePools', name, 'gpu'], message: `nodePools.${name} is of kind 'cpu' but declares gpu: set kind 'gpu' or remove gpu` });
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import type { ModelDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Definitions, Loaded } from '../load/index.js';
+import { checkModelNames, checkPlatformNames } from './names.js';
+import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
+import { checkSchema } from './schema-check.js';
+
+/**
+ * All checks over the loaded definitions. Pure: returns diagnostics, never
+ * throws on bad input. Cross-reference checks run only on definitions whose
+ * schema check passed, so they can trust the shape.
+ */
+export function validateDefinitions(definitions: Definitions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const platform = definitions.platform;
+  const platformOk = platform ? schemaOk(out, 'platform', platform) : false;
+  const policies = definitions.policies.filter((p) => schemaOk(out, 'rollout-policy', p));
+  const models = definitions.models.filter((m) => schemaOk(out, 'model', m));
+
+  out.push(...duplicates(definitions.policies, (p) => (p as Loaded<RolloutPolicyDefinition>).value?.name, 'MP1005', 'policy name', ['name']));
+  out.push(...duplicates(definitions.models, (m) => (m as Loaded<ModelDefinition>).value?.id, 'MP1004', 'model id', ['id']));
+  for (const m of models) {
+    const expected = `models/${m.value.id}.ts`;
+    if (m.file !== expected)
+      out.push({ code: 'MP1006', severity: 'error', file: m.file, path: ['id'], message: `model id '${m.value.id}' is declared in ${m.file}: rename the file to ${expected} (one model per file, named after its id)` });
+  }
+
+  if (!platform || !platformOk) return out;
+  const policyByName = new Map(policies.map((p) => [p.value.name, p.value]));
+  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
+  for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
+  for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
+  return out;
+}
+
+function schemaOk(out: Diagnostic[], kind: 'platform' | 'model' | 'rollout-policy', loaded: Loaded<unknown>): boolean {
+  const found = checkSchema(kind, loaded.value, loaded.file);
+  out.push(...found);
+  return found.length === 0;
+}
+
+function duplicates<T extends Loaded<unknown>>(items: readonly T[], key: (item: T) => unknown, code: string, what: string, path: string[]): Diagnostic[] {
+  const seen = new Map<string, T>();
+  const out: Diagnostic[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (typeof k !== 'string') continue;
+    const first = seen.get(k);
+    if (first) out.push({ code, severity: 'error', file: item.file, path, message: `${what} '${k}' is declared in both ${first.file} and ${item.file}: each ${what} must be unique` });
+    else seen.set(k, item);
+  }
+  return out;
+}
