@@ -8,6 +8,20 @@ export default defineModel({
   taskType: 'tabular-classification',
   tier: 'critical',
   dataClass: 'pii',
+  // Checked at every canary step, against the same query for the stable version.
+  quality: [
+    {
+      name: 'approval-rate',
+      query: 'sum(rate(fraud_decisions_total{namespace="{{namespace}}",pod=~"{{workload}}-.*",decision="approve"}[10m])) / sum(rate(fraud_decisions_total{namespace="{{namespace}}",pod=~"{{workload}}-.*"}[10m]))',
+      condition: '>= 0.90',
+      maxDelta: 0.02,
+    },
+    {
+      name: 'score-drift-psi',
+      query: 'max(model_feature_psi{namespace="{{namespace}}",pod=~"{{workload}}-.*",feature="score"})',
+      condition: '<= 0.2',
+    },
+  ],
   features: {
     transaction_amount: 'double',
     merchant_category: 'category',
@@ -61,7 +75,7 @@ export default defineModel({
       version: '4.2.0',
       format: 'xgboost',
       artifact: {
-        uri: 's3://acme-ml-staging/risk/fraud-detector/4.2.0/',
+        uri: 's3://acme-ml-prod/risk/fraud-detector/4.2.0/',
         sha256: 'ff1bca841a14d6d4530a0549830821bd158aaeac46fb27f93929b68be1ede43d',
       },
       features: {
@@ -99,9 +113,10 @@ export default defineModel({
       resources: { cpu: 2, memoryGiB: 4 },
       traffic: { peakRps: 200 },
     },
-    // 4.2.0 is soaking in staging; its artifact is copied to the prod bucket before it is released to prod.
+    // 4.2.0 is a canary in prod: step 1 of 'progressive' sends it 25 % of traffic.
     prod: {
       version: '4.1.0',
+      canary: { version: '4.2.0', policy: 'progressive', step: 1 },
       pool: 'cpu-general',
       resources: { cpu: 2, memoryGiB: 4 },
       traffic: { peakRps: 6000 },

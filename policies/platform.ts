@@ -12,6 +12,18 @@ export default definePlatform({
   serviceAccountAnnotation: 'eks.amazonaws.com/role-arn',
   deploymentMode: 'Standard',
 
+  // Canary analysis reads Istio's standard metrics, reported by the sidecar of
+  // the serving pod: one version = one predictor Deployment.
+  metricSources: {
+    prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090', timeoutSeconds: 30 },
+    requests: {
+      total: 'istio_requests_total',
+      errorMatcher: 'response_code=~"5.."',
+      durationBucketMs: 'istio_request_duration_milliseconds_bucket',
+      selector: 'reporter="destination",destination_workload_namespace="{{namespace}}",destination_workload="{{workload}}"',
+    },
+  },
+
   environments: {
     staging: {
       cluster: 'https://staging.k8s.acme.internal',

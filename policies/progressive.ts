@@ -17,6 +17,10 @@ export default defineRolloutPolicy({
     count: 10,
     failureLimit: 2,
     metrics: ['error-rate', 'latency-p99', 'latency-vs-stable', 'request-count'],
+    maxErrorRatio: 0.01,
+    maxLatencyRatio: 1.5,
+    minRequests: 100,
+    window: '5m',
   },
   gates: {
     // Offline thresholds are model-specific (auc, ndcg, rmse, ...); this policy applies to every model.

@@ -4,3 +4,5 @@ export * from './serving-runtime.js';
 export * from './platform.js';
 export * from './argocd.js';
 export * from './model.js';
+export * from './http-route.js';
+export * from './analysis.js';

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
+import { AnalysisRun, AnalysisTemplate } from './analysis.js';
+import { HttpRoute } from './http-route.js';
 import { InferenceService } from './inference-service.js';
 
 export interface ModelChartProps {
@@ -11,8 +13,15 @@ export interface ModelChartProps {
 
 /** `generated/<env>/<model-id>/`: everything one model needs in one environment. */
 export class ModelChart extends Chart {
-  constructor(scope: Construct, id: string, { platform, model }: ModelChartProps) {
+  constructor(scope: Construct, id: string, { platform, env, model }: ModelChartProps) {
     super(scope, id, { disableResourceNameHashes: true, namespace: model.namespace });
     for (const server of model.servers) new InferenceService(this, server.name, { platform, model, server });
+    new HttpRoute(this, 'route', { env, model });
+    // Templates of the environment's policy and of the canary's, so checks are reviewable before a release.
+    const policyNames = new Set([env.defaultPolicy, model.canary?.policy].filter((p): p is string => p !== undefined));
+    for (const policy of platform.policies.filter((p) => policyNames.has(p.name) && p.steps.length > 0)) {
+      new AnalysisTemplate(this, `analysis-template-${policy.name}`, { platform, model, policy });
+      if (model.canary?.policy === policy.name) new AnalysisRun(this, 'analysis-run', { platform, model, policy });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { ResourcesDefinition } from './platform.js';
+import type { QualityCheckDefinition } from './rollout-policy.js';
 import { withCallSite } from './source.js';
 
 /** Types a feature can have, in the training schema and in a serving signature. */
@@ -119,6 +120,8 @@ export interface ModelDefinition {
   readonly versions: readonly VersionDefinition[];
   /** Environment name → deployment. An environment left out has no deployment. */
   readonly deploy: Readonly<Record<string, DeploymentDefinition>>;
+  /** Quality and drift checks run at every canary step, in addition to the policy's. @default [] */
+  readonly quality?: readonly QualityCheckDefinition[];
   /** Free text shown in dashboards and plans. @default '' */
   readonly description?: string;
 }

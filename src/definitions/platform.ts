@@ -116,6 +116,28 @@ export interface RuntimeDefinition {
   readonly gpu?: boolean;
 }
 
+/**
+ * Where canary analysis reads its measurements. Queries are built from these
+ * parts in one place (src/delivery/queries.ts); `{{namespace}}` and
+ * `{{workload}}` in `selector` are replaced by the version's namespace and
+ * predictor Deployment.
+ */
+export interface MetricSourcesDefinition {
+  /** Prometheus that Argo Rollouts and `modelplane analyze` query. */
+  readonly prometheus: { readonly address: string; /** @default 30 */ readonly timeoutSeconds?: number };
+  /** Request metrics of the mesh or gateway. */
+  readonly requests: {
+    /** Counter of requests, e.g. `istio_requests_total`. */
+    readonly total: string;
+    /** Label matcher selecting failed requests, e.g. `response_code=~"5.."`. */
+    readonly errorMatcher: string;
+    /** Histogram buckets of request duration in milliseconds, e.g. `istio_request_duration_milliseconds_bucket`. */
+    readonly durationBucketMs: string;
+    /** Label matchers selecting one version's pods. */
+    readonly selector: string;
+  };
+}
+
 export interface PlatformDefinition {
   /** Git repository Argo CD reads `generated/` from. */
   readonly repoURL: string;
@@ -133,6 +155,8 @@ export interface PlatformDefinition {
   readonly runtimes: Readonly<Record<string, RuntimeDefinition>>;
   /** Annotation key for team identities. @default 'eks.amazonaws.com/role-arn' */
   readonly serviceAccountAnnotation?: string;
+  /** Metric sources for canary analysis. */
+  readonly metricSources: MetricSourcesDefinition;
   /** KServe deployment mode. @default 'Standard' */
   readonly deploymentMode?: 'Standard' | 'RawDeployment';
 }

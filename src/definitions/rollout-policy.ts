@@ -14,8 +14,35 @@ export interface AnalysisDefinition {
   readonly count: number;
   /** Failed measurements tolerated before the step fails. */
   readonly failureLimit: number;
-  /** Checks run at each step, by name. @default ['error-rate', 'latency-p99', 'latency-vs-stable', 'request-count'] */
-  readonly metrics?: readonly string[];
+  /** Built-in checks run at each step. @default all of them */
+  readonly metrics?: readonly BuiltInCheck[];
+  /** Highest tolerated ratio of failed requests. @default 0.01 */
+  readonly maxErrorRatio?: number;
+  /** Highest tolerated canary p99 / stable p99. @default 1.5 */
+  readonly maxLatencyRatio?: number;
+  /** Canary requests needed in the window for a step to count; fewer is a failure, never a pass. @default 50 */
+  readonly minRequests?: number;
+  /** Range of rate() and increase() in queries. @default '5m' */
+  readonly window?: string;
+  /** Quality and drift checks that apply to every model under this policy. @default [] */
+  readonly quality?: readonly QualityCheckDefinition[];
+}
+
+/** The checks modelplane builds from the platform's request metrics. */
+export type BuiltInCheck = 'request-count' | 'error-rate' | 'latency-p99' | 'latency-vs-stable';
+
+/**
+ * A model-specific check: PromQL with `{{namespace}}`, `{{workload}}`,
+ * `{{model}}` and `{{version}}` placeholders, evaluated for the canary.
+ */
+export interface QualityCheckDefinition {
+  /** Metric name in the analysis, a DNS label, e.g. `precision-at-10` or `psi-drift`. */
+  readonly name: string;
+  readonly query: string;
+  /** Condition on the canary's value, e.g. `>= 0.92` or `<= 0.2` for a drift score. */
+  readonly condition: string;
+  /** Largest tolerated |canary − stable| of the same query. @default - no comparison */
+  readonly maxDelta?: number;
 }
 
 export interface GatesDefinition {

@@ -62,6 +62,16 @@ export function routeName(modelId: string): string {
   return modelId;
 }
 
+/** AnalysisTemplate of a model under a rollout policy. */
+export function analysisTemplateName(modelId: string, policy: string): string {
+  return `${modelId}-${policy}`;
+}
+
+/** AnalysisRun of one canary step: unique per model, canary version and step. */
+export function analysisRunName(modelId: string, canaryVersion: string, step: number): string {
+  return `${inferenceServiceName(modelId, canaryVersion)}-s${step}`;
+}
+
 /** Every name derived from a model id and one of its versions, with what it names. */
 export function derivedModelNames(modelId: string, version: string, env: string): { what: string; name: string }[] {
   return [
@@ -69,6 +79,7 @@ export function derivedModelNames(modelId: string, version: string, env: string)
     { what: 'predictor Deployment', name: predictorName(modelId, version) },
     { what: 'HTTPRoute', name: routeName(modelId) },
     { what: 'Argo CD Application', name: modelApplicationName(modelId, env) },
+    { what: 'AnalysisRun', name: analysisRunName(modelId, version, 99) },
   ];
 }
 

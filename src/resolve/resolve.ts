@@ -13,6 +13,7 @@ import type {
   ResolvedEnvironment,
   ResolvedModel,
   ResolvedPlatform,
+  ResolvedPolicy,
   ResolvedPool,
   ResolvedRuntime,
   ResolvedServer,
@@ -41,14 +42,46 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     platformTeamGithub: platform.platformTeam.github,
     deploymentMode: platform.deploymentMode ?? 'Standard',
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
-    environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, models, env)),
+    metricSources: platform.metricSources,
+    policies: [...definitions.policies].map((p) => resolvePolicy(p)).sort(byName),
+    environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, definitions.policies, models, env)),
     modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
   };
+}
+
+export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): ResolvedPolicy {
+  const p = loaded.value;
+  return {
+    name: p.name,
+    file: loaded.file,
+    steps: p.steps.map((s) => ({ weight: s.weight, pause: s.pause })),
+    analysis: {
+      interval: p.analysis.interval,
+      count: p.analysis.count,
+      failureLimit: p.analysis.failureLimit,
+      metrics: [...(p.analysis.metrics ?? ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'])],
+      maxErrorRatio: p.analysis.maxErrorRatio ?? 0.01,
+      maxLatencyRatio: p.analysis.maxLatencyRatio ?? 1.5,
+      minRequests: p.analysis.minRequests ?? 50,
+      window: p.analysis.window ?? '5m',
+      quality: [...(p.analysis.quality ?? [])],
+    },
+    offlineGates: { ...(p.gates?.offline ?? {}) },
+    requireApproval: p.gates?.requireApproval ?? true,
+    keepPreviousFor: p.keepPreviousFor ?? '1h',
+    environments: [...(p.environments ?? [])],
+  };
+}
+
+/** The policy `release` uses in an environment: the environment's default, else the first policy that lists it. */
+export function defaultPolicyFor(platform: PlatformDefinition, policies: readonly Loaded<RolloutPolicyDefinition>[], env: string): string | undefined {
+  return platform.environments[env]?.defaultPolicy ?? [...policies].map((p) => p.value).sort((a, b) => (a.name < b.name ? -1 : 1)).find((p) => p.environments?.includes(env))?.name;
 }
 
 function resolveEnvironment(
   platform: PlatformDefinition,
   policies: ReadonlyMap<string, RolloutPolicyDefinition>,
+  policyFiles: readonly Loaded<RolloutPolicyDefinition>[],
   models: readonly Loaded<ModelDefinition>[],
   env: string,
 ): ResolvedEnvironment {
@@ -68,6 +101,7 @@ function resolveEnvironment(
     production: definition.production,
     cluster: definition.cluster,
     gateway: { ...definition.gateway },
+    defaultPolicy: defaultPolicyFor(platform, policyFiles, env),
     teams,
     tiers,
     pools,
@@ -229,6 +263,7 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     previous: deployment.previous && { ...deployment.previous },
     tenants,
     peakRps: deployment.traffic?.peakRps,
+    quality: [...(model.quality ?? [])],
     servers,
   };
 }

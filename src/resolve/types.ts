@@ -1,4 +1,4 @@
-import type { FeatureType, LineageDefinition, ProfileDefinition, Taint } from '../definitions/index.js';
+import type { BuiltInCheck, FeatureType, LineageDefinition, MetricSourcesDefinition, ProfileDefinition, QualityCheckDefinition, Taint } from '../definitions/index.js';
 
 /**
  * The resolved platform: every default applied, every reference followed, one
@@ -11,10 +11,34 @@ export interface ResolvedPlatform {
   readonly platformTeamGithub: string;
   readonly deploymentMode: string;
   readonly serviceAccountAnnotation: string;
+  readonly metricSources: MetricSourcesDefinition;
+  /** Rollout policies, sorted by name. */
+  readonly policies: readonly ResolvedPolicy[];
   /** Sorted by name. */
   readonly environments: readonly ResolvedEnvironment[];
   /** Model id → repository-relative definition file and owner's GitHub handle (for CODEOWNERS). */
   readonly modelFiles: readonly { readonly modelId: string; readonly file: string; readonly github: string }[];
+}
+
+export interface ResolvedPolicy {
+  readonly name: string;
+  readonly file: string;
+  readonly steps: readonly { readonly weight: number; readonly pause: string }[];
+  readonly analysis: {
+    readonly interval: string;
+    readonly count: number;
+    readonly failureLimit: number;
+    readonly metrics: readonly BuiltInCheck[];
+    readonly maxErrorRatio: number;
+    readonly maxLatencyRatio: number;
+    readonly minRequests: number;
+    readonly window: string;
+    readonly quality: readonly QualityCheckDefinition[];
+  };
+  readonly offlineGates: Readonly<Record<string, string>>;
+  readonly requireApproval: boolean;
+  readonly keepPreviousFor: string;
+  readonly environments: readonly string[];
 }
 
 export interface ResolvedEnvironment {
@@ -22,6 +46,8 @@ export interface ResolvedEnvironment {
   readonly production: boolean;
   readonly cluster: string;
   readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
+  /** Policy `release` uses in this environment. */
+  readonly defaultPolicy?: string;
   readonly teams: readonly ResolvedTeam[];
   readonly tiers: readonly ResolvedTier[];
   readonly pools: readonly ResolvedPool[];
@@ -113,6 +139,8 @@ export interface ResolvedModel {
   /** Sorted by tenant. */
   readonly tenants: readonly { readonly tenant: string; readonly version: string }[];
   readonly peakRps?: number;
+  /** Model-specific quality and drift checks. */
+  readonly quality: readonly QualityCheckDefinition[];
   /** One per live version: stable first, then canary, tenant pins and previous, each once. */
   readonly servers: readonly ResolvedServer[];
 }

@@ -159,11 +159,29 @@ export const platformSchema: Schema = closed(
       DNS_LABEL,
       { minProperties: 1 },
     ),
+    metricSources: closed(
+      {
+        prometheus: closed({ address: { type: 'string', pattern: '^https?://\\S+$', 'x-expected': 'an http(s):// URL' }, timeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 } }, ['address']),
+        requests: closed({ total: NAME, errorMatcher: NAME, durationBucketMs: NAME, selector: NAME }, ['total', 'errorMatcher', 'durationBucketMs', 'selector']),
+      },
+      ['prometheus', 'requests'],
+    ),
     serviceAccountAnnotation: NAME,
     deploymentMode: { enum: ['Standard', 'RawDeployment'] },
   },
-  ['repoURL', 'platformTeam', 'environments', 'nodePools', 'teams', 'tiers', 'runtimes'],
+  ['repoURL', 'platformTeam', 'environments', 'nodePools', 'teams', 'tiers', 'runtimes', 'metricSources'],
 );
+
+export const CONDITION: Schema = {
+  type: 'string',
+  pattern: '^(>=|<=|>|<|==)\\s*-?\\d+(\\.\\d+)?([eE]-?\\d+)?$',
+  'x-expected': 'a comparison such as ">= 0.90" or "<= 40"',
+};
+const QUALITY: Schema = {
+  type: 'array',
+  maxItems: 20,
+  items: closed({ name: DNS_LABEL, query: { type: 'string', minLength: 1, maxLength: 4096 }, condition: CONDITION, maxDelta: NON_NEGATIVE }, ['name', 'query', 'condition']),
+};
 
 const VERSION: Schema = closed(
   {
@@ -214,6 +232,7 @@ export const modelSchema: Schema = closed(
     features: FEATURES,
     versions: { type: 'array', items: VERSION, minItems: 1, maxItems: 1000 },
     deploy: map(DEPLOYMENT),
+    quality: QUALITY,
     description: TEXT,
   },
   ['id', 'owner', 'taskType', 'tier', 'dataClass', 'features', 'versions', 'deploy'],
@@ -232,15 +251,17 @@ export const rolloutPolicySchema: Schema = closed(
         interval: DURATION,
         count: POSITIVE_COUNT,
         failureLimit: COUNT,
-        metrics: { type: 'array', items: NAME },
+        metrics: { type: 'array', items: { enum: ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'] } },
+        maxErrorRatio: { type: 'number', minimum: 0, maximum: 1 },
+        maxLatencyRatio: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+        minRequests: COUNT,
+        window: DURATION,
+        quality: QUALITY,
       },
       ['interval', 'count', 'failureLimit'],
     ),
     gates: closed({
-      offline: map(
-        { type: 'string', pattern: '^(>=|<=|>|<|==)\\s*-?\\d+(\\.\\d+)?$', 'x-expected': 'a comparison such as ">= 0.90" or "<= 40"' },
-        { type: 'string', minLength: 1, maxLength: 128 },
-      ),
+      offline: map(CONDITION, { type: 'string', minLength: 1, maxLength: 128 }),
       requireApproval: { type: 'boolean' },
     }),
     keepPreviousFor: DURATION,

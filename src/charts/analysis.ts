@@ -1,0 +1,95 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../delivery/analysis.js';
+import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
+import { names } from '../resolve/index.js';
+import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+
+export interface AnalysisProps {
+  readonly platform: ResolvedPlatform;
+  readonly model: ResolvedModel;
+  readonly policy: ResolvedPolicy;
+}
+
+/** Consecutive query errors (Prometheus not answering) after which a metric is in Error, which rolls back. */
+export const CONSECUTIVE_ERROR_LIMIT = 2;
+
+function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: readonly AnalysisCheck[]) {
+  const a = policy.analysis;
+  return checks.map((check) => ({
+    name: check.name,
+    interval: a.interval,
+    initialDelay: a.interval,
+    count: a.count,
+    failureLimit: a.failureLimit,
+    consecutiveErrorLimit: CONSECUTIVE_ERROR_LIMIT,
+    successCondition: argoCondition(check),
+    provider: {
+      prometheus: {
+        address: platform.metricSources.prometheus.address,
+        timeout: platform.metricSources.prometheus.timeoutSeconds ?? 30,
+        query: check.query,
+      },
+    },
+  }));
+}
+
+function labels(model: ResolvedModel, policy: ResolvedPolicy) {
+  return { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': model.env, 'modelplane.io/policy': policy.name };
+}
+
+/** The policy's checks for one model, parameterised by namespace and workloads. */
+export class AnalysisTemplate extends ApiObject {
+  constructor(scope: Construct, id: string, { platform, model, policy }: AnalysisProps) {
+    super(scope, id, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: {
+        name: names.analysisTemplateName(model.id, policy.name),
+        namespace: model.namespace,
+        labels: labels(model, policy),
+        annotations: syncWave(SyncWave.analysis),
+      },
+      spec: {
+        args: [{ name: 'namespace' }, { name: 'canary-workload' }, { name: 'stable-workload' }],
+        metrics: metrics(platform, policy, analysisChecks(platform, model, policy, TEMPLATE_BINDING)),
+      },
+    });
+  }
+}
+
+/**
+ * The analysis of the current canary step, fully inlined. A plain resource with
+ * a name unique to (model, canary version, step): Argo CD creates it once when
+ * the step is committed and prunes it when the step changes.
+ */
+export class AnalysisRun extends ApiObject {
+  constructor(scope: Construct, id: string, { platform, model, policy }: AnalysisProps) {
+    if (!model.canary) throw new Error(`AnalysisRun: ${model.id} has no canary`);
+    const canary = model.canary;
+    super(scope, id, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: {
+        name: names.analysisRunName(model.id, canary.version, canary.step),
+        namespace: model.namespace,
+        labels: {
+          ...labels(model, policy),
+          'modelplane.io/canary-version': canary.version,
+          'modelplane.io/stable-version': model.stable,
+          'modelplane.io/step': String(canary.step),
+        },
+        annotations: {
+          ...syncWave(SyncWave.analysis),
+          'modelplane.io/weight': String(canary.weight),
+          'modelplane.io/template': names.analysisTemplateName(model.id, policy.name),
+          // Argo CD must not delete and re-create a running analysis on an unrelated sync.
+          'argocd.argoproj.io/sync-options': 'Replace=false',
+        },
+      },
+      spec: {
+        metrics: metrics(platform, policy, analysisChecks(platform, model, policy, canaryBinding(model))),
+      },
+    });
+  }
+}

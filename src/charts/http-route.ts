@@ -1,0 +1,73 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResolvedEnvironment, ResolvedModel } from '../resolve/index.js';
+import { names } from '../resolve/index.js';
+import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+
+export const TENANT_HEADER = 'x-tenant';
+export const VERSION_HEADER = 'x-model-version';
+
+export interface HttpRouteProps {
+  readonly env: ResolvedEnvironment;
+  readonly model: ResolvedModel;
+}
+
+/**
+ * The public route of a model: tenant pins first, then explicit version
+ * requests, then the weighted stable/canary split. Every rule matches the same
+ * paths, so Gateway API precedence falls back to rule order.
+ */
+export class HttpRoute extends ApiObject {
+  constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id, httpRouteManifest(props));
+  }
+}
+
+/** Paths of the KServe v1 and v2 protocols for one model id. */
+export function modelPaths(modelId: string) {
+  return [
+    { type: 'Exact', value: `/v1/models/${modelId}:predict` },
+    { type: 'Exact', value: `/v1/models/${modelId}:explain` },
+    { type: 'Exact', value: `/v1/models/${modelId}` },
+    { type: 'PathPrefix', value: `/v2/models/${modelId}` },
+  ];
+}
+
+function backend(model: ResolvedModel, version: string, weight?: number) {
+  return { name: names.predictorName(model.id, version), port: 80, ...(weight === undefined ? {} : { weight }) };
+}
+
+export function httpRouteManifest({ env, model }: HttpRouteProps) {
+  const paths = modelPaths(model.id);
+  const withHeader = (name: string, value: string) => paths.map((path) => ({ path, headers: [{ type: 'Exact', name, value }] }));
+  const pinned = [...new Set(model.tenants.map((t) => t.version))];
+  const tenantRules = pinned.map((version) => ({
+    matches: model.tenants.filter((t) => t.version === version).flatMap((t) => withHeader(TENANT_HEADER, t.tenant)),
+    backendRefs: [backend(model, version)],
+  }));
+  const versionRules = model.servers
+    .filter((s) => s.roles.some((r) => r !== 'previous'))
+    .map((s) => ({ matches: withHeader(VERSION_HEADER, s.version), backendRefs: [backend(model, s.version)] }));
+  const split = model.canary
+    ? [backend(model, model.stable, 100 - model.canary.weight), backend(model, model.canary.version, model.canary.weight)]
+    : [backend(model, model.stable, 100)];
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: {
+      name: names.routeName(model.id),
+      namespace: model.namespace,
+      labels: { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': env.name },
+      annotations: {
+        ...syncWave(SyncWave.routing),
+        'modelplane.io/stable': model.stable,
+        ...(model.canary ? { 'modelplane.io/canary': `${model.canary.version} step ${model.canary.step} (${model.canary.weight}%)` } : {}),
+      },
+    },
+    spec: {
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: env.gateway.name, namespace: env.gateway.namespace }],
+      hostnames: [env.gateway.hostname],
+      rules: [...tenantRules, ...versionRules, { matches: paths.map((path) => ({ path })), backendRefs: split }],
+    },
+  };
+}
