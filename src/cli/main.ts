@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import { ExitCode, processOutput, UserFacingError, type Output } from './output.js';
+import { analyzeCommand } from './analyze.js';
+import { promoteCommand } from './promote.js';
+import { releaseCommand } from './release.js';
+import { rollbackCommand } from './rollback.js';
 import { synthCommand, validateCommand } from './synth.js';
 
 interface GlobalOptions {
@@ -40,6 +44,49 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .description('run every check without writing anything (exit 0 ok, 1 diagnostics)')
     .action(async () => {
       code = await validateCommand({ root: globals().root }, output);
+    });
+
+  program
+    .command('release')
+    .description('start a canary of VERSION (or deploy it where the policy has no steps) and commit it (exit 0, 1, 3)')
+    .argument('<model>', 'model id')
+    .argument('<version>', 'a version declared in the model file')
+    .requiredOption('--env <env>', 'environment')
+    .option('--policy <policy>', "rollout policy (default: the environment's)")
+    .option('--no-pr', 'commit on a local branch instead of opening a pull request')
+    .action(async (model: string, version: string, o: { env: string; policy?: string; pr: boolean }) => {
+      code = await releaseCommand({ root: globals().root, model, version, env: o.env, policy: o.policy, noPr: !o.pr }, output);
+    });
+
+  program
+    .command('promote')
+    .description("read each canary step's AnalysisRun and commit the next step, the promotion or a rollback (exit 0, 3)")
+    .requiredOption('--env <env>', 'environment')
+    .option('--model <model>', 'only this model')
+    .option('--status-file <file>', 'AnalysisRuns as JSON (`kubectl get analysisruns -o json`) instead of reading the cluster')
+    .option('--no-pr', 'commit on a local branch instead of opening a pull request')
+    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean }) => {
+      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, noPr: !o.pr }, output);
+    });
+
+  program
+    .command('rollback')
+    .description("revert the model's latest rollout in the environment with git revert and commit it (exit 0, 1, 3)")
+    .argument('<model>', 'model id')
+    .requiredOption('--env <env>', 'environment')
+    .option('--no-pr', 'commit on a local branch instead of opening a pull request')
+    .action(async (model: string, o: { env: string; pr: boolean }) => {
+      code = await rollbackCommand({ root: globals().root, model, env: o.env, noPr: !o.pr }, output);
+    });
+
+  program
+    .command('analyze')
+    .description("run the current canary step's analysis queries now and print the verdict (exit 0 pass, 1 fail, 3 error)")
+    .argument('<model>', 'model id')
+    .requiredOption('--env <env>', 'environment')
+    .requiredOption('--prometheus <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
+    .action(async (model: string, o: { env: string; prometheus: string }) => {
+      code = await analyzeCommand({ root: globals().root, model, env: o.env, prometheus: o.prometheus }, output);
     });
 
   try {

@@ -1,0 +1,122 @@
+import type { ResolvedModel, ResolvedPolicy } from '../resolve/index.js';
+import { durationSeconds } from './analysis.js';
+
+/** What Argo Rollouts reports of one AnalysisRun (from the cluster or a status file). */
+export interface AnalysisRunStatus {
+  readonly name: string;
+  /** '' | Pending | Running | Successful | Failed | Error | Inconclusive */
+  readonly phase: string;
+  /** When the run was created (ISO 8601). */
+  readonly createdAt?: string;
+  readonly startedAt?: string;
+  readonly message?: string;
+  /** Last measured value and phase per metric, as evidence for the pull request. */
+  readonly metrics: readonly { readonly name: string; readonly phase: string; readonly value?: string; readonly message?: string }[];
+}
+
+export type Decision =
+  | { readonly action: 'advance'; readonly toStep: number; readonly weight: number; readonly reason: string }
+  | { readonly action: 'promote'; readonly reason: string }
+  | { readonly action: 'rollback'; readonly reason: string }
+  | { readonly action: 'wait'; readonly reason: string }
+  | { readonly action: 'expire-previous'; readonly reason: string }
+  | { readonly action: 'none'; readonly reason: string };
+
+export interface DecisionInput {
+  readonly model: ResolvedModel;
+  readonly policy?: ResolvedPolicy;
+  /** The AnalysisRun of the current step, if Argo CD has created it. */
+  readonly run?: AnalysisRunStatus;
+  /** When the current step was committed (the commit that last changed the canary). */
+  readonly stepCommittedAt?: Date;
+  readonly now: Date;
+}
+
+/** Extra time a step may take beyond its analysis before it counts as stuck (GPU pods Pending, sync stalled). */
+export const STEP_GRACE_SECONDS = 600;
+
+/**
+ * How long a step may run before it is stuck: the longer of its pause and its
+ * analysis (initial delay + count × interval), plus a grace period.
+ */
+export function stepDeadlineSeconds(policy: ResolvedPolicy, step: number): number {
+  const interval = durationSeconds(policy.analysis.interval);
+  const analysis = interval * (policy.analysis.count + 1);
+  const pause = durationSeconds(policy.steps[step]?.pause ?? '0s');
+  return Math.max(analysis, pause) + STEP_GRACE_SECONDS;
+}
+
+const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
+
+/**
+ * The promoter's decision for one model in one environment. Pure. Anything
+ * that is not a clear success within the deadline rolls back: a failed,
+ * errored or inconclusive analysis, a run stuck past its deadline, or a run
+ * that never appeared.
+ */
+export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInput): Decision {
+  if (!model.canary) {
+    if (model.previous && Date.parse(model.previous.until) <= now.getTime())
+      return { action: 'expire-previous', reason: `previous version ${model.previous.version} was kept warm until ${model.previous.until}` };
+    return { action: 'none', reason: 'no canary in flight' };
+  }
+  if (!policy) return { action: 'rollback', reason: `rollout policy '${model.canary.policy}' no longer exists` };
+  const { step, version } = model.canary;
+  const deadline = stepDeadlineSeconds(policy, step);
+  const last = step >= policy.steps.length - 1;
+
+  if (!run) {
+    if (!stepCommittedAt) return { action: 'wait', reason: `no AnalysisRun for step ${step} yet and no commit time known` };
+    const age = seconds(stepCommittedAt, now);
+    return age > deadline
+      ? { action: 'rollback', reason: `no AnalysisRun for ${version} step ${step} ${Math.round(age)} s after the step was committed (deadline ${deadline} s): the canary never started` }
+      : { action: 'wait', reason: `waiting for Argo CD to create the AnalysisRun of step ${step} (${Math.round(age)} s of ${deadline} s)` };
+  }
+
+  const started = run.startedAt ?? run.createdAt;
+  const age = started ? seconds(new Date(started), now) : stepCommittedAt ? seconds(stepCommittedAt, now) : 0;
+  switch (run.phase) {
+    case 'Successful': {
+      const pause = durationSeconds(policy.steps[step]?.pause ?? '0s');
+      if (started && age < pause) return { action: 'wait', reason: `analysis passed; step ${step} pauses ${pause} s, ${Math.round(age)} s elapsed` };
+      if (last) return { action: 'promote', reason: `analysis of the last step (${step}) succeeded` };
+      const next = policy.steps[step + 1];
+      return { action: 'advance', toStep: step + 1, weight: next.weight, reason: `analysis of step ${step} succeeded` };
+    }
+    case 'Failed':
+    case 'Error':
+    case 'Inconclusive':
+      return { action: 'rollback', reason: `analysis of step ${step} ended ${run.phase}${run.message ? `: ${run.message}` : ''}` };
+    default:
+      return age > deadline
+        ? { action: 'rollback', reason: `analysis of step ${step} still ${run.phase || 'Pending'} after ${Math.round(age)} s (deadline ${deadline} s): the canary is stuck` }
+        : { action: 'wait', reason: `analysis of step ${step} is ${run.phase || 'Pending'} (${Math.round(age)} s of ${deadline} s)` };
+  }
+}
+
+/** Reads AnalysisRun objects (as in `kubectl get analysisruns -o json`) into statuses. */
+export function parseAnalysisRuns(json: unknown): AnalysisRunStatus[] {
+  const items = Array.isArray(json) ? json : ((json as { items?: unknown[] })?.items ?? [json]);
+  return items.flatMap((item): AnalysisRunStatus[] => {
+    const o = item as {
+      metadata?: { name?: string; creationTimestamp?: string };
+      status?: { phase?: string; startedAt?: string; message?: string; metricResults?: { name: string; phase: string; message?: string; measurements?: { value?: string; phase?: string }[] }[] };
+    };
+    if (!o?.metadata?.name) return [];
+    return [
+      {
+        name: o.metadata.name,
+        phase: o.status?.phase ?? '',
+        createdAt: o.metadata.creationTimestamp,
+        startedAt: o.status?.startedAt,
+        message: o.status?.message,
+        metrics: (o.status?.metricResults ?? []).map((m) => ({
+          name: m.name,
+          phase: m.phase,
+          value: m.measurements?.at(-1)?.value,
+          message: m.message,
+        })),
+      },
+    ];
+  });
+}
