@@ -28,6 +28,9 @@ export const CODES = {
   MP3009: 'duplicate version in a model',
   MP3010: 'canary step out of range of its policy',
   MP3011: 'a canary or previous version is also the stable version',
+  MP3012: 'rollout policy weights do not strictly increase',
+  MP3013: 'a quality check name is used twice or clashes with a built-in check',
+  MP3014: 'too many tenants or pinned versions for one HTTPRoute',
   // MP4xxx: names
   MP4001: 'a derived Kubernetes name is not a valid DNS-1035 label of at most 63 characters',
   MP4002: 'a version is not a semantic version',

@@ -33,6 +33,15 @@ export function checkModelReferences(
     }
   });
 
+  const builtIn = new Set(['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable']);
+  const qualityNames = new Set<string>();
+  (model.quality ?? []).forEach((q, i) => {
+    if (builtIn.has(q.name) || qualityNames.has(q.name) || qualityNames.has(`${q.name}-delta`))
+      error('MP3013', ['quality', i, 'name'], `quality check name '${q.name}' is already used (built-in checks: ${[...builtIn].join(', ')}): choose another name`);
+    qualityNames.add(q.name);
+    if (q.maxDelta !== undefined) qualityNames.add(`${q.name}-delta`);
+  });
+
   for (const env of Object.keys(model.deploy)) {
     const d = model.deploy[env];
     const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
@@ -64,16 +73,36 @@ export function checkModelReferences(
       if (d.previous.version === d.version) error('MP3011', at('previous', 'version'), `previous version ${formatValue(d.previous.version)} is also the stable version: previous is the last stable before it`);
     }
     for (const tenant of Object.keys(d.tenants ?? {})) known(d.tenants![tenant], at('tenants', tenant), `tenant '${tenant}'`);
+    // HTTPRoute: at most 16 rules (one per pinned version, one per live version, the split) and 64 matches per rule.
+    const live = new Set([d.version, d.canary?.version, ...Object.values(d.tenants ?? {})].filter(Boolean));
+    const pinned = new Set(Object.values(d.tenants ?? {}));
+    if (live.size + pinned.size + 1 > 16)
+      error('MP3014', at('tenants'), `deploy.${env} routes ${live.size} live versions and ${pinned.size} pinned versions: an HTTPRoute holds at most 16 rules (live + pinned + 1); pin fewer versions`);
+    const perVersion = new Map<string, number>();
+    for (const v of Object.values(d.tenants ?? {})) perVersion.set(v, (perVersion.get(v) ?? 0) + 1);
+    for (const [v, n] of perVersion)
+      if (n * 4 > 64) error('MP3014', at('tenants'), `${n} tenants are pinned to ${v} in deploy.${env}: at most 16 tenants per pinned version fit one HTTPRoute rule`);
   }
   return out;
 }
 
 export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition): Diagnostic[] {
-  return (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
+  const out: Diagnostic[] = (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
     platform.environments[env]
       ? []
       : [{ code: 'MP3004', severity: 'error', file: loaded.file, path: ['environments', i], message: `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}` }],
   );
+  loaded.value.steps.forEach((step, i) => {
+    const before = loaded.value.steps[i - 1];
+    if (before && step.weight <= before.weight)
+      out.push({ code: 'MP3012', severity: 'error', file: loaded.file, path: ['steps', i, 'weight'], message: `steps[${i}].weight ${step.weight} is not above steps[${i - 1}].weight ${before.weight}: canary weights must strictly increase` });
+  });
+  const names = new Set<string>();
+  (loaded.value.analysis.quality ?? []).forEach((q, i) => {
+    if (names.has(q.name)) out.push({ code: 'MP3013', severity: 'error', file: loaded.file, path: ['analysis', 'quality', i, 'name'], message: `quality check '${q.name}' is declared twice` });
+    names.add(q.name);
+  });
+  return out;
 }
 
 export function checkPlatformReferences(loaded: Loaded<PlatformDefinition>, policies: ReadonlyMap<string, RolloutPolicyDefinition>): Diagnostic[] {

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { editModelSource } from '../../src/delivery/edit-model.js';
+const t = readFileSync('/work/main/models/fraud-detector.ts','utf8');
+const show = (s: string) => console.log(s.slice(s.indexOf('  deploy: {')));
+show(editModelSource(t,'prod',{kind:'set-step',step:2}));
+show(editModelSource(t,'prod',{kind:'promote',version:'4.2.0',previous:'4.1.0',until:'2026-11-02T14:00:00Z'}));
+show(editModelSource(t,'prod',{kind:'abort-canary'}));
+const a = editModelSource(t,'prod',{kind:'abort-canary'});
+show(editModelSource(a,'prod',{kind:'start-canary',version:'4.2.0',policy:'progressive'}));
+const p = editModelSource(t,'prod',{kind:'promote',version:'4.2.0',previous:'4.1.0',until:'2026-11-02T14:00:00Z'});
+show(editModelSource(p,'prod',{kind:'expire-previous'}));
+show(editModelSource(t,'staging',{kind:'start-canary',version:'4.1.0',policy:'fast'}));
