@@ -138,6 +138,16 @@ export interface MetricSourcesDefinition {
   };
 }
 
+/** Where prediction logs (`deploy.<env>.logging`) may be sent. */
+export interface LoggingSinksDefinition {
+  /** Default log sink URL, used when a deployment's `logging.url` is not set. */
+  readonly sink: string;
+  /** Sink that scrubs personal data before storing; the only sink payloads of `pii` models may go to. */
+  readonly scrubbingSink: string;
+  /** Further URLs a deployment's `logging.url` may name. @default [] */
+  readonly allowedUrls?: readonly string[];
+}
+
 export interface PlatformDefinition {
   /** Git repository Argo CD reads `generated/` from. */
   readonly repoURL: string;
@@ -159,6 +169,12 @@ export interface PlatformDefinition {
   readonly metricSources: MetricSourcesDefinition;
   /** KServe deployment mode. @default 'Standard' */
   readonly deploymentMode?: 'Standard' | 'RawDeployment';
+  /**
+   * Prediction log sinks. `logging.url` must be one of them, and payloads of
+   * `pii` models may only go to `scrubbingSink`.
+   * @default - no sinks: no deployment may set `logging.url`, and `pii` models may not log payloads
+   */
+  readonly logging?: LoggingSinksDefinition;
 }
 
 /** Declares the platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`). */

@@ -106,7 +106,7 @@ function qualityChecks(model: ResolvedModel, q: QualityCheckDefinition, bind: An
     checks.push({
       name: `${q.name}-delta`,
       // scalar() of no data is NaN, so a missing side can never pass.
-      query: `vector(abs(scalar(${query(bind.canaryWorkload)}) - scalar(${query(bind.stableWorkload)})))`,
+      query: `abs(vector(scalar(${query(bind.canaryWorkload)}) - scalar(${query(bind.stableWorkload)})))`,
       op: '<=',
       threshold: q.maxDelta,
       description: `|canary − stable| of ${q.name}`,

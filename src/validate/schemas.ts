@@ -67,6 +67,7 @@ const RESOURCES: Schema = closed({
   gpus: { type: 'integer', minimum: 0, maximum: 64 },
 });
 const PER_ENV_COUNT: Schema = map(COUNT);
+const SINK_URL: Schema = { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://\\S+$', maxLength: 2048, 'x-expected': 'a URL such as "https://logs.acme.internal/ingest"' };
 
 export const platformSchema: Schema = closed(
   {
@@ -168,6 +169,7 @@ export const platformSchema: Schema = closed(
     ),
     serviceAccountAnnotation: NAME,
     deploymentMode: { enum: ['Standard', 'RawDeployment'] },
+    logging: closed({ sink: SINK_URL, scrubbingSink: SINK_URL, allowedUrls: { type: 'array', items: SINK_URL } }, ['sink', 'scrubbingSink']),
   },
   ['repoURL', 'platformTeam', 'environments', 'nodePools', 'teams', 'tiers', 'runtimes', 'metricSources'],
 );

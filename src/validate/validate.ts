@@ -1,6 +1,7 @@
 import type { ModelDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
+import { checkGates, withoutErrors } from './gates.js';
 import { checkModelNames, checkPlatformNames } from './names.js';
 import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
 import { checkSchema } from './schema-check.js';
@@ -30,6 +31,7 @@ export function validateDefinitions(definitions: Definitions): Diagnostic[] {
   out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
   for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
+  out.push(...checkGates(withoutErrors({ platform, policies, models }, out)));
   return out;
 }
 

@@ -1,12 +1,13 @@
 /**
  * `modelplane synth`, `synth --check` and `validate`, run as the user runs them:
  * a subprocess of bin/modelplane.js against a temporary copy of the reference
- * platform. Each `repo.run` costs about a second; this file runs 13.
+ * platform. Each `repo.run` costs about a second; this file runs 7 (errors
+ * are in diagnostics.test.ts, usage and validate in main.test.ts).
  */
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cloneReference, modelOf, modelSource, positionOf, referenceDefinitions } from '../support/definitions.js';
+import { cloneReference, modelOf, modelSource, referenceDefinitions } from '../support/definitions.js';
 import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
 
 const slug = (version: string) => `v${version.replace(/\./g, '-')}`;
@@ -178,182 +179,5 @@ describe('modelplane synth on the reference platform', () => {
       expect(changed.filter((p) => p !== '.github/CODEOWNERS' && !isQuotaOfOwner(p))).toEqual([]);
       for (const env of envs) expect(await readdir(`${other.root}/generated/${env}`)).not.toContain(model.id);
     });
-  });
-
-  describe('with definition errors', () => {
-    let run: RunResult;
-    let before: Map<string, Buffer>;
-    const expected: { file: string; code: string; field: string; position: { line: number; column: number } }[] = [];
-    const originals = new Map<string, string>();
-
-    beforeAll(async () => {
-      const d = await cloneReference();
-      const fraud = modelOf(d, 'fraud-detector');
-      fraud.deploy.prod = { ...fraud.deploy.prod, replicas: { min: 'two' as unknown as number, max: 3 } };
-      const fraudText = modelSource(fraud);
-      const credit = modelOf(d, 'credit-limit');
-      (credit.deploy.prod as Record<string, unknown>).gpuType = 'a100';
-      const creditText = modelSource(credit);
-      expected.push(
-        { file: 'models/credit-limit.ts', code: 'MP2001', field: 'gpuType', position: positionOf(creditText, '"gpuType"') },
-        { file: 'models/fraud-detector.ts', code: 'MP2002', field: 'deploy.prod.replicas.min', position: positionOf(fraudText, '"min": "two"') },
-      );
-      for (const [file, text] of [['models/fraud-detector.ts', fraudText], ['models/credit-limit.ts', creditText]]) {
-        originals.set(file, await repo.read(file));
-        await repo.write(file, text);
-      }
-      before = await repo.tree();
-      run = await repo.run(['synth']);
-    });
-    afterAll(async () => {
-      for (const [file, text] of originals) await repo.write(file, text);
-    });
-
-    it('exits 1 and prints each error at its file, line and column with its code and field', () => {
-      expect(run.code).toBe(1);
-      const err = lines(run.stderr);
-      for (const e of expected) {
-        const prefix = `${e.file}:${e.position.line}:${e.position.column} - error ${e.code}: `;
-        const line = err.find((l) => l.startsWith(prefix));
-        expect(line, `a line starting with ${prefix} in:\n${run.stderr}`).toBeDefined();
-        expect(line).toContain(e.field);
-      }
-      expect(err).toContain('2 errors, 0 warnings');
-    });
-
-    it('prints no stack trace, no absolute path and no annotations outside GitHub Actions', () => {
-      expect(run.stderr).not.toMatch(STACK_FRAME);
-      expect(run.stderr).not.toContain(repo.root);
-      expect(run.stdout).not.toContain('::error');
-    });
-
-    it('leaves generated/ untouched', async () => {
-      expect(differences(before, await repo.tree())).toEqual([]);
-      expect((await readdir(repo.root)).filter((f) => f.startsWith('.modelplane-'))).toEqual([]);
-    });
-  });
-
-  describe('with files that fail to import', () => {
-    let run: RunResult;
-    const originals = new Map<string, string>();
-    const files = {
-      throws: 'models/churn-predictor.ts',
-      syntax: 'models/credit-limit.ts',
-      schema: 'models/fraud-detector.ts',
-    };
-
-    beforeAll(async () => {
-      const d = await cloneReference();
-      const fraud = modelOf(d, 'fraud-detector');
-      fraud.dataClass = 'secret' as never;
-      const texts: Record<string, string> = {
-        [files.throws]: [
-          "import { defineModel } from '../src/index.js';",
-          '',
-          'const lookup = (): never => {',
-          "  throw new Error('feature store unreachable');",
-          '};',
-          'export default defineModel(lookup());',
-          '',
-        ].join('\n'),
-        [files.syntax]: [
-          "import { defineModel } from '../src/index.js';",
-          '',
-          'export default defineModel({',
-          "  id: 'credit-limit',",
-          "  owner: 'risk',",
-          "  tier: 'critical'",
-          "  dataClass: 'pii',",
-          '});',
-          '',
-        ].join('\n'),
-        [files.schema]: modelSource(fraud),
-      };
-      for (const [file, text] of Object.entries(texts)) {
-        originals.set(file, await repo.read(file));
-        await repo.write(file, text);
-      }
-      run = await repo.run(['synth'], { GITHUB_ACTIONS: 'true' });
-    });
-    afterAll(async () => {
-      for (const [file, text] of originals) await repo.write(file, text);
-    });
-
-    it('reports a model that throws at import as MP1001 at the throwing line', () => {
-      expect(run.code).toBe(1);
-      const line = lines(run.stderr).find((l) => l.startsWith(`${files.throws}:4:`));
-      expect(line, run.stderr).toMatch(/ - error MP1001: .*feature store unreachable/);
-    });
-
-    it('reports a syntax error as MP1001 at its line', () => {
-      expect(lines(run.stderr).find((l) => l.startsWith(`${files.syntax}:7:`)), run.stderr).toContain(' - error MP1001: ');
-    });
-
-    // Bug: src/load/load.ts importFailure keeps only the first line of the
-    // error, and esbuild's first line is "Transform failed with 1 error:"; the
-    // reason is on the next line.
-    it.fails('says what the syntax error is', () => {
-      expect(run.stderr).toContain('Expected "}" but found "dataClass"');
-    });
-
-    // Bug: src/load/load.ts importFailure takes esbuild's 0-based column as a
-    // 1-based one: `dataClass` starts in column 3, reported as 2.
-    it.fails('reports the 1-based column of a syntax error', () => {
-      expect(lines(run.stderr).some((l) => l.startsWith(`${files.syntax}:7:3 - error MP1001`)), run.stderr).toBe(true);
-    });
-
-    it('still reports the schema errors of the other files in the same run', () => {
-      const err = lines(run.stderr);
-      expect(err.some((l) => l.startsWith(`${files.schema}:`) && l.includes(' - error MP2004: ') && l.includes('dataClass'))).toBe(true);
-      expect(err).toContain('3 errors, 0 warnings');
-      expect(run.stderr).not.toMatch(STACK_FRAME);
-      expect(run.stderr).not.toContain(repo.root);
-    });
-
-    it('prints a GitHub annotation for every diagnostic when GITHUB_ACTIONS=true', () => {
-      const annotations = lines(run.stdout).filter((l) => l.startsWith('::'));
-      expect(annotations).toHaveLength(3);
-      expect(annotations.some((l) => /^::error file=models\/churn-predictor\.ts,line=4,col=\d+,title=MP1001::/.test(l))).toBe(true);
-      expect(annotations.some((l) => /^::error file=models\/credit-limit\.ts,line=7,col=\d+,title=MP1001::/.test(l))).toBe(true);
-      expect(annotations.some((l) => /^::error file=models\/fraud-detector\.ts,line=\d+,col=\d+,title=MP2004::.*dataClass/.test(l))).toBe(true);
-    });
-  });
-
-  describe('usage', () => {
-    it('prints help listing synth and validate with exit 0', async () => {
-      const help = await repo.run(['--help']);
-      expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(/^\s+synth\b/m);
-      expect(help.stdout).toMatch(/^\s+validate\b/m);
-    });
-
-    for (const { what, args, named } of [
-      { what: 'an unknown command', args: ['frobnicate'], named: 'frobnicate' },
-      { what: 'an unknown option', args: ['synth', '--frobnicate'], named: '--frobnicate' },
-    ]) {
-      it(`exits 2 on ${what} and names it`, async () => {
-        const result = await repo.run(args);
-        expect(result.code).toBe(2);
-        expect(result.stderr).toContain(named);
-        expect(result.stderr).not.toMatch(STACK_FRAME);
-      });
-    }
-  });
-});
-
-describe('modelplane validate', () => {
-  it('exits 0 on the reference platform and writes nothing', async () => {
-    const repo = await makeRepo();
-    try {
-      const before = (await readdir(repo.root)).sort();
-      const result = await repo.run(['validate']);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^validate: \d+ models and \d+ policies are valid/);
-      expect((await readdir(repo.root)).sort()).toEqual(before);
-      expect((await repo.tree()).size).toBe(0);
-    } finally {
-      await repo.cleanup();
-    }
   });
 });

@@ -1,0 +1,152 @@
+import type { ModelDefinition } from '../definitions/index.js';
+import type { FieldPath } from '../diagnostics/index.js';
+import type { Loaded } from '../load/index.js';
+import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedPool, ResolvedServer } from '../resolve/index.js';
+import { type Findings, type GateContext, num, placements } from './gates-context.js';
+
+const EPSILON = 1e-9;
+
+/**
+ * Capacity of every pool in every environment (MP6001–MP6004), from the
+ * resolved platform: the minimum replicas of every live version (stable,
+ * canary, tenant pins, previous) must fit the pool's nodes, and one replica
+ * must fit one node.
+ */
+export function checkCapacity(context: GateContext, resolved: ResolvedPlatform, found: Findings): void {
+  const byFile = new Map(context.models.map((m) => [m.file, m.value]));
+  const platformFile = context.platform.file;
+  for (const env of resolved.environments) {
+    for (const model of env.models) {
+      const definition = byFile.get(model.file);
+      if (definition) for (const server of model.servers) checkReplicaFits(env, model, definition, server, model.file, found);
+    }
+    for (const pool of env.pools) {
+      const servers = env.models.filter((m) => m.pool.name === pool.name).flatMap((m) => m.servers.map((s) => ({ model: m, server: s })));
+      if (servers.length === 0) continue;
+      const path: FieldPath = ['nodePools', pool.name, 'nodes', env.name];
+      const total = (amount: (s: ResolvedServer) => number) => servers.reduce((sum, x) => sum + x.server.replicas.min * amount(x.server), 0);
+      const consumers = (amount: (s: ResolvedServer) => number, unit: string) =>
+        servers
+          .map((x) => ({ name: `${x.model.id}@${x.server.version} × ${x.server.replicas.min}`, amount: x.server.replicas.min * amount(x.server) }))
+          .filter((x) => x.amount > 0)
+          .sort((a, b) => b.amount - a.amount || (a.name < b.name ? -1 : 1))
+          .slice(0, 5)
+          .map((x) => `${x.name} (${num(x.amount)} ${unit})`)
+          .join(', ');
+      const shortage = (code: string, what: string, unit: string, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
+        const available = pool.nodes * perNode;
+        if (needed <= available + EPSILON) return;
+        const nodesNeeded = Math.ceil(needed / perNode - EPSILON);
+        found.error(
+          code,
+          platformFile,
+          path,
+          `nodePools.${pool.name} in ${env.name} has ${num(available)} ${what} (${pool.nodes} nodes × ${num(perNode)}), but the warm pools of its models need ${num(needed)} ${what} at their minimum replicas; biggest consumers: ${consumers(amount, unit)}: set nodePools.${pool.name}.nodes.${env.name} to at least ${nodesNeeded}, or lower replicas`,
+        );
+      };
+      if (pool.kind === 'gpu' && pool.gpu) shortage('MP6001', 'GPUs', 'GPUs', total((s) => s.resources.gpus), pool.gpu.perNode, (s) => s.resources.gpus);
+      shortage('MP6004', 'CPU cores', 'CPU', total((s) => s.resources.cpu), pool.cpuPerNode, (s) => s.resources.cpu);
+      shortage('MP6004', 'GiB of memory', 'GiB', total((s) => s.resources.memoryGiB), pool.memoryGiBPerNode, (s) => s.resources.memoryGiB);
+    }
+  }
+}
+
+/** One replica must fit one node: GPUs, GPU memory, CPU and memory. */
+function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, definition: ModelDefinition, server: ResolvedServer, file: string, found: Findings): void {
+  const pool: ResolvedPool = model.pool;
+  const declared = definition.deploy[env.name]?.resources;
+  const at = (field: 'gpus' | 'cpu' | 'memoryGiB'): FieldPath => (declared?.[field] !== undefined ? ['deploy', env.name, 'resources', field] : ['deploy', env.name, 'pool']);
+  const who = `${model.id}@${server.version} in ${env.name}`;
+  const gpus = server.resources.gpus;
+  if (pool.gpu && gpus > pool.gpu.perNode)
+    found.error('MP6002', file, at('gpus'), `one replica of ${who} asks for ${gpus} GPUs${declared?.gpus === undefined ? ` (from profile.gpuMemoryGiB ${num(server.profile.gpuMemoryGiB ?? 0)})` : ''}, but a node of pool '${pool.name}' has ${pool.gpu.perNode} (${pool.gpu.model}): use at most ${pool.gpu.perNode} GPUs per replica or a pool with more GPUs per node`);
+  const memory = server.profile.gpuMemoryGiB;
+  if (memory !== undefined) {
+    const available = pool.gpu ? gpus * pool.gpu.memoryGiB : 0;
+    if (memory > available + EPSILON) {
+      const needed = pool.gpu ? Math.ceil(memory / pool.gpu.memoryGiB - EPSILON) : undefined;
+      found.error(
+        'MP6003',
+        file,
+        pool.gpu ? at('gpus') : ['deploy', env.name, 'pool'],
+        pool.gpu
+          ? `${who} needs ${num(memory)} GiB of GPU memory (profile.gpuMemoryGiB), but ${gpus} × ${pool.gpu.model} give ${num(available)} GiB: ask for at least ${needed} GPUs per replica`
+          : `${who} needs ${num(memory)} GiB of GPU memory (profile.gpuMemoryGiB), but pool '${pool.name}' has no GPUs: deploy it on a GPU pool`,
+      );
+    }
+  }
+  if (server.resources.cpu > pool.cpuPerNode + EPSILON)
+    found.error('MP6004', file, at('cpu'), `one replica of ${who} asks for ${num(server.resources.cpu)} CPU cores, but a node of pool '${pool.name}' has ${num(pool.cpuPerNode)}: one replica must fit one node`);
+  if (server.resources.memoryGiB > pool.memoryGiBPerNode + EPSILON)
+    found.error('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
+}
+
+/**
+ * Latency budget (MP6005, MP6006) and replica bounds (MP6007–MP6009) of one
+ * model. Effective minimum replicas come from the resolved platform.
+ */
+export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, resolved: ResolvedPlatform, found: Findings): void {
+  const model = loaded.value;
+  const file = loaded.file;
+  const platform = context.platform.value;
+  const tier = platform.tiers[model.tier];
+  if (!tier) return;
+  const budget = tier.p99BudgetMs;
+  const live = placements(model);
+
+  for (const env of Object.keys(model.deploy)) {
+    const d = model.deploy[env];
+    const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
+    if (d.batching && tier.batching === false)
+      found.error('MP6006', file, at('batching'), `deploy.${env}.batching is set, but tier '${model.tier}' does not allow batching (tiers.${model.tier}.batching is false): remove batching or move the model to a tier that batches`);
+
+    if (budget !== undefined) {
+      const delay = d.batching?.maxLatencyMs ?? 0;
+      for (const p of live.filter((x) => x.env === env)) {
+        const v = model.versions[p.index];
+        const total = delay + v.profile.p99LatencyMs;
+        if (total <= budget + EPSILON) continue;
+        const onVersion = v.profile.p99LatencyMs > budget + EPSILON || !d.batching;
+        found.error(
+          'MP6005',
+          file,
+          onVersion ? ['versions', p.index, 'profile', 'p99LatencyMs'] : at('batching', 'maxLatencyMs'),
+          d.batching
+            ? `deploy.${env}.batching.maxLatencyMs ${num(delay)} + versions[${p.index}].profile.p99LatencyMs ${num(v.profile.p99LatencyMs)} (${v.version}) = ${num(total)} ms exceeds the p99 budget of tier '${model.tier}', ${num(budget)} ms: ${onVersion ? 'the version alone is over budget' : `lower maxLatencyMs to at most ${num(budget - v.profile.p99LatencyMs)}`}`
+            : `versions[${p.index}].profile.p99LatencyMs is ${num(v.profile.p99LatencyMs)} (${v.version}, live in ${env}), over the p99 budget of tier '${model.tier}', ${num(budget)} ms: make the version faster or use another tier`,
+        );
+      }
+    }
+
+    if (d.replicas && d.replicas.min > d.replicas.max)
+      found.error('MP6007', file, at('replicas', 'min'), `deploy.${env}.replicas.min ${d.replicas.min} is greater than replicas.max ${d.replicas.max}: min must be at most max`);
+    if (d.replicas && d.replicas.min === 0 && budget !== undefined)
+      found.error('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
+
+    const environment = platform.environments[env];
+    if (model.tier === 'critical' && environment?.production) {
+      const stable = resolved.environments.find((e) => e.name === env)?.models.find((m) => m.file === file)?.servers.find((s) => s.roles.includes('stable'));
+      if (stable && stable.replicas.min < 2)
+        found.error(
+          'MP6008',
+          file,
+          d.replicas ? at('replicas', 'min') : at('replicas'),
+          d.replicas
+            ? `deploy.${env}.replicas.min is ${d.replicas.min}, but a critical-tier model needs at least 2 minimum replicas in production environment '${env}': set min to 2 or more`
+            : `deploy.${env} runs ${stable.replicas.min} minimum replica (tier '${model.tier}' minimum and traffic), but a critical-tier model needs at least 2 in production environment '${env}': set deploy.${env}.replicas or tiers.critical.minReplicas.${env}`,
+        );
+    }
+  }
+}
+
+/** Scale to zero in a tier's own minimum replicas, on a tier with a p99 budget (MP6009, on the platform). */
+export function checkTierMinimums(context: GateContext, found: Findings): void {
+  const { value: platform, file } = context.platform;
+  for (const name of Object.keys(platform.tiers)) {
+    const tier = platform.tiers[name];
+    if (tier.p99BudgetMs === undefined) continue;
+    for (const key of Object.keys(tier.minReplicas ?? {}))
+      if (tier.minReplicas![key] === 0)
+        found.error('MP6009', file, ['tiers', name, 'minReplicas', key], `tiers.${name}.minReplicas.${key} is 0 (scale to zero), but tier '${name}' has a p99 budget of ${num(tier.p99BudgetMs)} ms that a cold start cannot meet: set it to at least 1`);
+  }
+}

@@ -1,0 +1,171 @@
+import type { ModelDefinition, QualityCheckDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
+import type { FieldPath } from '../diagnostics/index.js';
+import { formatPath, formatValue } from '../diagnostics/index.js';
+import type { Loaded } from '../load/index.js';
+import { describePlacement, type Findings, type GateContext, placements, quoteList } from './gates-context.js';
+
+const PAYLOAD_MODES = new Set(['request', 'response', 'all']);
+const ARTIFACT_SCHEMES = ['s3://', 'gs://', 'az://', 'hf://', 'pvc://', 'oci://', 'https://'];
+const PINNED_IMAGE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
+
+/** Prediction logging (MP7001, MP7002), artifacts (MP7004, MP7005) and images (MP7006, MP7007) of one model. */
+export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDefinition>, found: Findings): void {
+  const model = loaded.value;
+  const file = loaded.file;
+  const platform = context.platform.value;
+
+  const sinks = platform.logging;
+  const allowed = sinks ? [sinks.sink, sinks.scrubbingSink, ...(sinks.allowedUrls ?? [])] : [];
+  for (const env of Object.keys(model.deploy)) {
+    const logging = model.deploy[env].logging;
+    if (!logging) continue;
+    const at = (field: string): FieldPath => ['deploy', env, 'logging', field];
+    if (logging.url !== undefined && !allowed.includes(logging.url))
+      found.error('MP7002', file, at('url'), `deploy.${env}.logging.url is ${formatValue(logging.url)}, not a log sink of the platform: allowed are ${allowed.length ? quoteList(allowed) : '(none: the platform declares no logging sinks)'}`);
+    if (model.dataClass === 'pii' && PAYLOAD_MODES.has(logging.mode)) {
+      const destination = logging.url ?? sinks?.sink;
+      if (!sinks || destination !== sinks.scrubbingSink)
+        found.error(
+          'MP7001',
+          file,
+          logging.url !== undefined ? at('url') : at('mode'),
+          sinks
+            ? `deploy.${env}.logging sends '${logging.mode}' payloads of pii model '${model.id}' to ${formatValue(destination)}: payloads of pii models may only go to the scrubbing sink ${formatValue(sinks.scrubbingSink)}; set logging.url to it, or logging.mode to 'summary' or 'none'`
+            : `deploy.${env}.logging.mode is '${logging.mode}' on pii model '${model.id}', but the platform declares no scrubbing sink (logging.scrubbingSink): set logging.mode to 'summary' or 'none'`,
+        );
+    }
+  }
+
+  checkQuality(model.quality ?? [], ['quality'], file, found);
+
+  const team = platform.teams[model.owner];
+  for (const p of placements(model)) {
+    const v = model.versions[p.index];
+    const prefixes = team?.artifactPrefixes[p.env] ?? [];
+    if (!prefixes.some((prefix) => isUnder(v.artifact.uri, prefix)))
+      found.error(
+        'MP7004',
+        file,
+        ['versions', p.index, 'artifact', 'uri'],
+        `versions[${p.index}].artifact.uri is ${formatValue(v.artifact.uri)}, outside the storage of team '${model.owner}' in ${p.env}, where ${v.version} is ${describePlacement(p).replace(/ in \S+$/, '')}: allowed prefixes (teams.${model.owner}.artifactPrefixes.${p.env}) are ${quoteList(prefixes)}`,
+      );
+  }
+
+  model.versions.forEach((v, i) => {
+    if (!ARTIFACT_SCHEMES.some((scheme) => v.artifact.uri.toLowerCase().startsWith(scheme)))
+      found.error('MP7005', file, ['versions', i, 'artifact', 'uri'], `versions[${i}].artifact.uri is ${formatValue(v.artifact.uri)}: allowed schemes are ${ARTIFACT_SCHEMES.join(', ')} (never plain http://)`);
+    if (!PINNED_IMAGE.test(v.lineage.image))
+      found.error('MP7006', file, ['versions', i, 'lineage', 'image'], `versions[${i}].lineage.image is ${formatValue(v.lineage.image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
+  });
+
+  const runtimeNames = Object.keys(platform.runtimes).sort();
+  const warned = new Set<number>();
+  for (const p of placements(model)) {
+    if (warned.has(p.index)) continue;
+    const v = model.versions[p.index];
+    const runtime = v.runtime ?? runtimeNames.find((name) => platform.runtimes[name].formats.includes(v.format));
+    const image = runtime ? platform.runtimes[runtime]?.image : undefined;
+    if (image === undefined || image === v.lineage.image) continue;
+    warned.add(p.index);
+    found.warning('MP7007', file, ['versions', p.index, 'lineage', 'image'], `versions[${p.index}].lineage.image ${formatValue(v.lineage.image)} is not the image of runtime '${runtime}' that serves ${v.version} (${formatValue(image)}): it is served by an image it was not evaluated with; re-evaluate it with the runtime's image`);
+  }
+}
+
+/** Quality queries of a rollout policy (MP7003). */
+export function checkPolicySecurity(loaded: Loaded<RolloutPolicyDefinition>, found: Findings): void {
+  checkQuality(loaded.value.analysis.quality ?? [], ['analysis', 'quality'], loaded.file, found);
+}
+
+/** Runtime images (MP7006) and pool isolation (MP7009) of the platform. */
+export function checkPlatformSecurity(context: GateContext, found: Findings): void {
+  const { value: platform, file } = context.platform;
+  for (const name of Object.keys(platform.runtimes)) {
+    const image = platform.runtimes[name].image;
+    if (!PINNED_IMAGE.test(image))
+      found.error('MP7006', file, ['runtimes', name, 'image'], `runtimes.${name}.image is ${formatValue(image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
+  }
+  const gpuKeys = new Set(['nvidia.com/gpu', ...Object.values(platform.nodePools).flatMap((p) => (p.gpu?.resourceName ? [p.gpu.resourceName] : []))]);
+  for (const name of Object.keys(platform.nodePools)) {
+    const pool = platform.nodePools[name];
+    const taints = pool.taints ?? [];
+    if (pool.kind === 'gpu' && taints.length === 0)
+      found.error('MP7009', file, ['nodePools', name, 'taints'], `nodePools.${name} is a GPU pool without taints: CPU work could land on its GPU nodes; add a taint such as { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }`);
+    if (pool.kind === 'cpu')
+      taints.forEach((t, i) => {
+        if (gpuKeys.has(t.key))
+          found.error('MP7009', file, ['nodePools', name, 'taints', i, 'key'], `nodePools.${name}.taints[${i}].key is '${t.key}' on a CPU pool: that key marks GPU nodes, and the GPU pools' tolerations would let GPU work onto these nodes; remove the taint or use another key`);
+      });
+  }
+}
+
+/** Label names that identify a person; metrics labelled with them leak identities and explode cardinality. */
+const USER_LABEL = /^(?:(?:user|customer|account|session|member)_?id|e_?mail(?:_?address)?|user_?email)$/i;
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+const STRING_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g;
+
+function checkQuality(quality: readonly QualityCheckDefinition[], base: FieldPath, file: string, found: Findings): void {
+  quality.forEach((q, i) => {
+    const label = userLabelIn(q.query);
+    if (label)
+      found.error('MP7003', file, [...base, i, 'query'], `${formatPath([...base, i, 'query'])} of check '${q.name}' uses the label '${label}': user identifiers must never be metric labels (privacy and cardinality); aggregate them away in the recording rule`);
+  });
+}
+
+/** The first per-user label name in a PromQL query: an identifier outside strings, or a string that is exactly one (label_replace). */
+export function userLabelIn(query: string): string | undefined {
+  for (const literal of query.match(STRING_LITERAL) ?? []) {
+    const inner = literal.slice(1, -1);
+    if (USER_LABEL.test(inner) && !/^e_?mail$/i.test(inner)) return inner;
+  }
+  const code = query.replace(STRING_LITERAL, '""');
+  return (code.match(IDENTIFIER) ?? []).find((word) => USER_LABEL.test(word));
+}
+
+/** Whether a URI is under a storage prefix, without `..` segments escaping it. */
+function isUnder(uri: string, prefix: string): boolean {
+  if (!uri.startsWith(prefix)) return false;
+  return !uri.slice(prefix.length).split('/').some((segment) => segment === '..' || segment === '.');
+}
+
+interface SecretPattern {
+  readonly what: string;
+  readonly pattern: RegExp;
+}
+
+const SECRETS: readonly SecretPattern[] = [
+  { what: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { what: 'a private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { what: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/ },
+  { what: 'a URI with a user name and password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]+:[^\s/@]+@/i },
+  { what: 'a password, secret or token value', pattern: /(?<![A-Za-z0-9])(?:password|passwd|secret|token|api_?key|access_?key)\s*=\s*["']?(?![{$<~])[^\s&;,'"]{3,}/i },
+];
+
+/** The kind of credential a string looks like, if any. */
+export function credentialIn(text: string): string | undefined {
+  return SECRETS.find((s) => s.pattern.test(text))?.what;
+}
+
+/** Every string (values and keys) of a definition, checked for credentials (MP7008). */
+export function checkCredentials(loaded: Loaded<unknown>, found: Findings): void {
+  const ancestors = new Set<object>();
+  const report = (path: FieldPath, what: string, isKey: boolean) =>
+    found.error('MP7008', loaded.file, path, `${isKey ? 'the key' : 'the value'} at ${formatPath(path)} looks like ${what} (not shown here): credentials must never be committed; remove it, rotate it, and reference a secret store instead`);
+  const visit = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === 'string') {
+      const what = credentialIn(value);
+      if (what) report(path, what, false);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || ancestors.has(value)) return;
+    ancestors.add(value);
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else
+      for (const key of Object.keys(value)) {
+        const what = credentialIn(key);
+        if (what) report([...path, key], what, true);
+        visit((value as Record<string, unknown>)[key], [...path, key]);
+      }
+    ancestors.delete(value);
+  };
+  visit(loaded.value, []);
+}
