@@ -259,7 +259,8 @@ function scalePlatform(text: string): { text: string; pools: number } {
 const HOOK = `import { writeFileSync } from 'node:fs';
 const file = process.env.BENCH_STATS_FILE;
 process.on('exit', () => {
-  if (file) writeFileSync(file, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, lifetimeMs: performance.now() }));
+  const u = process.resourceUsage();
+  if (file) writeFileSync(file, JSON.stringify({ maxRssKiB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, lifetimeMs: performance.now() }));
 });
 `;
 
@@ -295,7 +296,7 @@ const { sortDiagnostics, hasErrors } = await load('src/diagnostics/index.ts');
 const { resolvePlatform } = await load('src/resolve/index.ts');
 const { renderPlatform, writeGenerated } = await load('src/synth/index.ts');
 const rows = [];
-let last = performance.now();
+let last = 0; // performance.now() counts from process start
 const mark = (phase) => {
   const now = performance.now();
   rows.push({ phase, ms: now - last, rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
@@ -362,6 +363,8 @@ interface ChildResult {
   stderr: string;
   wallMs: number;
   maxRssKiB?: number;
+  /** user + system CPU time of the whole process, all threads */
+  cpuMs?: number;
 }
 
 async function runChild(repo: BenchRepo, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
@@ -382,19 +385,21 @@ async function runChild(repo: BenchRepo, args: string[], env: NodeJS.ProcessEnv 
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   let maxRssKiB: number | undefined;
+  let cpuMs: number | undefined;
   try {
-    maxRssKiB = (JSON.parse(await readFile(statsFile, 'utf8')) as { maxRssKiB: number }).maxRssKiB;
+    ({ maxRssKiB, cpuMs } = JSON.parse(await readFile(statsFile, 'utf8')) as { maxRssKiB: number; cpuMs: number });
     await rm(statsFile, { force: true });
   } catch {
     // the child died before its exit hook ran
   }
-  return { code, signal, stdout, stderr, wallMs, maxRssKiB };
+  return { code, signal, stdout, stderr, wallMs, maxRssKiB, cpuMs };
 }
 
 class BenchFailure extends Error {}
 
 interface SynthRun {
   wallMs: number;
+  cpuMs?: number;
   inProcessMs?: number;
   maxRssKiB?: number;
   files: number;
@@ -422,7 +427,7 @@ async function runSynth(repo: BenchRepo, n: number, tsxCache: string): Promise<S
   }
   const wrote = /wrote (\d+) files .* in ([\d.]+) s/.exec(r.stdout);
   const warnings = r.stderr.split('\n').filter((l) => / warning MP\d+: /.test(l)).length;
-  return { wallMs: r.wallMs, inProcessMs: wrote ? Number(wrote[2]) * 1000 : undefined, maxRssKiB: r.maxRssKiB, files: wrote ? Number(wrote[1]) : NaN, warnings };
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: wrote ? Number(wrote[2]) * 1000 : undefined, maxRssKiB: r.maxRssKiB, files: wrote ? Number(wrote[1]) : NaN, warnings };
 }
 
 /** Every file synth wrote, relative to the root. */
@@ -463,6 +468,7 @@ async function floorInput(root: string, files: readonly string[]): Promise<Floor
 
 interface FloorRun {
   wallMs: number;
+  cpuMs?: number;
   inProcessMs: number;
   maxRssKiB?: number;
 }
@@ -472,7 +478,7 @@ async function runFloor(repo: BenchRepo, input: string, out: string): Promise<Fl
   const r = await runChild(repo, [path.join(repo.tools, 'floor.mjs'), input, out]);
   if (r.code !== 0) throw new Error(`floor process failed (exit ${r.code ?? r.signal}):\n${r.stderr}`);
   const t = JSON.parse(r.stdout) as { parseMs: number; stringifyMs: number; writeMs: number };
-  return { wallMs: r.wallMs, inProcessMs: t.parseMs + t.stringifyMs + t.writeMs, maxRssKiB: r.maxRssKiB };
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: t.parseMs + t.stringifyMs + t.writeMs, maxRssKiB: r.maxRssKiB };
 }
 
 async function compareTrees(a: string, b: string, files: readonly string[]): Promise<string[]> {
@@ -493,6 +499,7 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const secs = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(2));
+const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const mib = (kib: number | undefined) => (kib === undefined ? '-' : (kib / 1024).toFixed(0));
 
 interface Row {
@@ -503,7 +510,9 @@ interface Row {
   synthRuns: number[];
   warmMs: number;
   synthInProcessMs?: number;
+  synthCpuMs?: number;
   floorMs: number;
+  floorCpuMs?: number;
   floorRuns: number[];
   floorInProcessMs: number;
   peakRssKiB?: number;
@@ -524,31 +533,38 @@ async function benchSize(n: number, ctx: Context, options: Options, dirs: string
   dirs.push(repo.dir);
   process.stderr.write(`N = ${n}: ${repo.dir}\n`);
 
+  // Synth and floor runs alternate, so a change in background load hits both alike.
   const cold: SynthRun[] = [];
   const warm: SynthRun[] = [];
+  const floor: FloorRun[] = [];
   const primed = path.join(repo.tools, 'tsx-cache-0');
+  const input = path.join(repo.tools, 'floor-input.json');
+  const out = path.join(repo.tools, 'floor-out');
+  let files: string[] = [];
+  let differ: string[] = [];
+  const cpu = (ms: number | undefined) => (ms === undefined ? '' : `, CPU ${secs(ms)} s`);
   for (let k = 0; k < options.runs; k++) {
     cold.push(await runSynth(repo, n, path.join(repo.tools, `tsx-cache-${k}`)));
-    process.stderr.write(`  synth (empty tsx cache) run ${k + 1}: ${secs(cold[k].wallMs)} s, ${mib(cold[k].maxRssKiB)} MiB\n`);
+    process.stderr.write(`  synth (empty tsx cache) run ${k + 1}: ${secs(cold[k].wallMs)} s${cpu(cold[k].cpuMs)}, ${mib(cold[k].maxRssKiB)} MiB\n`);
+    if (k === 0) {
+      // The floor's input: the documents synth wrote, as plain objects (not timed).
+      files = await listTree(repo.dir);
+      await writeFile(input, JSON.stringify(await floorInput(repo.dir, files)));
+    }
+    floor.push(await runFloor(repo, input, out));
+    process.stderr.write(`  floor run ${k + 1}: ${secs(floor[k].wallMs)} s${cpu(floor[k].cpuMs)}\n`);
+    if (k === 0) differ = await compareTrees(repo.dir, out, files);
   }
   for (let k = 0; k < options.runs; k++) {
     warm.push(await runSynth(repo, n, primed));
-    process.stderr.write(`  synth (warm tsx cache) run ${k + 1}: ${secs(warm[k].wallMs)} s, ${mib(warm[k].maxRssKiB)} MiB\n`);
+    process.stderr.write(`  synth (warm tsx cache) run ${k + 1}: ${secs(warm[k].wallMs)} s${cpu(warm[k].cpuMs)}, ${mib(warm[k].maxRssKiB)} MiB\n`);
   }
-
-  const files = await listTree(repo.dir);
-  const input = path.join(repo.tools, 'floor-input.json');
-  await writeFile(input, JSON.stringify(await floorInput(repo.dir, files)));
-  const floor: FloorRun[] = [];
-  const out = path.join(repo.tools, 'floor-out');
-  for (let k = 0; k < options.runs; k++) {
-    floor.push(await runFloor(repo, input, out));
-    process.stderr.write(`  floor run ${k + 1}: ${secs(floor[k].wallMs)} s\n`);
-  }
-  const differ = await compareTrees(repo.dir, out, files);
   const rssValues = [...cold, ...warm].map((r) => r.maxRssKiB).filter((x): x is number => x !== undefined);
   const floorRss = floor.map((r) => r.maxRssKiB).filter((x): x is number => x !== undefined);
   const inProc = cold.map((r) => r.inProcessMs).filter((x): x is number => x !== undefined);
+  const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+  const synthCpu = defined(cold.map((r) => r.cpuMs));
+  const floorCpu = defined(floor.map((r) => r.cpuMs));
   process.stderr.write(`  (${secs(performance.now() - t0)} s for this size)\n`);
   return {
     n,
@@ -558,6 +574,8 @@ async function benchSize(n: number, ctx: Context, options: Options, dirs: string
     synthRuns: cold.map((r) => r.wallMs),
     warmMs: median(warm.map((r) => r.wallMs)),
     synthInProcessMs: inProc.length ? median(inProc) : undefined,
+    synthCpuMs: synthCpu.length ? median(synthCpu) : undefined,
+    floorCpuMs: floorCpu.length ? median(floorCpu) : undefined,
     floorMs: median(floor.map((r) => r.wallMs)),
     floorRuns: floor.map((r) => r.wallMs),
     floorInProcessMs: median(floor.map((r) => r.inProcessMs)),
@@ -589,6 +607,7 @@ async function runPhases(n: number, ctx: Context, dirs: string[]): Promise<void>
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  const loadStart = loadavg();
   const ctx = await benchContext();
   const dirs: string[] = [];
   const cleanup = async () => {
@@ -606,23 +625,29 @@ async function main(): Promise<number> {
     if (options.phases) await runPhases(Math.max(...options.sizes), ctx, dirs);
 
     console.log(`\nmodelplane synth benchmark: ${ENVS.length} environments (${ENVS.join(', ')}), median of ${options.runs} runs, node ${process.version}, ${os.cpus().length} CPUs`);
+    console.log(`load average at start ${loadStart}, at end ${loadavg()}${os.loadavg()[0] > os.cpus().length ? ' (busy machine: wall-clock times are noisy; the CPU columns are steadier)' : ''}`);
     console.log('synth = `node bin/modelplane.js --root <dir> synth`, wall clock of the child process incl. node startup and tsx, empty tsx cache each run.');
     console.log('floor = child process: JSON.parse of the same documents as plain objects, yaml.stringify each, mkdir, fs.writeFile; wall clock incl. node startup.');
-    console.log('"in-proc" columns exclude startup: synth = the time the CLI reports (compile + write), floor = parse + stringify + write.\n');
+    console.log('peak RSS = largest maxRSS of the synth process over its runs.\n');
     console.log(
       table(
-        ['N', 'models×envs', 'files', 'synth s', 'floor s', 'ratio', 'peak RSS MiB', 'synth warm s', 'synth in-proc s', 'floor in-proc s', 'floor RSS MiB'],
+        ['N', 'models×envs', 'files', 'synth s', 'floor s', 'ratio', 'peak RSS MiB'],
+        rows.map((r) => [String(r.n), String(r.deployments), String(r.files), secs(r.synthMs), secs(r.floorMs), (r.synthMs / r.floorMs).toFixed(2), mib(r.peakRssKiB)]),
+      ),
+    );
+    console.log('\nDetail. warm = synth rerun with the tsx cache the first run filled. in-proc = without startup: synth = the time the CLI reports');
+    console.log('(compile + write), floor = parse + stringify + write. CPU = user + system time of the child, all threads (median).\n');
+    console.log(
+      table(
+        ['N', 'synth warm s', 'synth in-proc s', 'floor in-proc s', 'synth CPU s', 'floor CPU s', 'CPU ratio', 'floor RSS MiB'],
         rows.map((r) => [
           String(r.n),
-          String(r.deployments),
-          String(r.files),
-          secs(r.synthMs),
-          secs(r.floorMs),
-          (r.synthMs / r.floorMs).toFixed(1),
-          mib(r.peakRssKiB),
           secs(r.warmMs),
           secs(r.synthInProcessMs),
           secs(r.floorInProcessMs),
+          secs(r.synthCpuMs),
+          secs(r.floorCpuMs),
+          r.synthCpuMs !== undefined && r.floorCpuMs !== undefined ? (r.synthCpuMs / r.floorCpuMs).toFixed(2) : '-',
           mib(r.floorRssKiB),
         ]),
       ),
@@ -636,7 +661,13 @@ async function main(): Promise<number> {
     const r1000 = at(1000);
     const r2000 = at(2000);
     const growth = r1000 && r2000 ? r2000.synthMs / r1000.synthMs : undefined;
-    if (growth !== undefined) console.log(`\ngrowth 2000/1000 (synth): ${growth.toFixed(2)} (warm tsx cache: ${(r2000!.warmMs / r1000!.warmMs).toFixed(2)}; floor: ${(r2000!.floorMs / r1000!.floorMs).toFixed(2)})`);
+    if (r1000 && r2000) {
+      const cpuGrowth = (a?: number, b?: number) => (a !== undefined && b !== undefined ? (b / a).toFixed(2) : '-');
+      console.log(
+        `\ngrowth 2000/1000 (synth): ${growth!.toFixed(2)} (warm tsx cache: ${(r2000.warmMs / r1000.warmMs).toFixed(2)}; floor: ${(r2000.floorMs / r1000.floorMs).toFixed(2)}; ` +
+          `synth CPU: ${cpuGrowth(r1000.synthCpuMs, r2000.synthCpuMs)}; floor CPU: ${cpuGrowth(r1000.floorCpuMs, r2000.floorCpuMs)})`,
+      );
+    }
 
     const peak = Math.max(...rows.map((r) => r.peakRssKiB ?? 0)) / 1024;
     const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL');

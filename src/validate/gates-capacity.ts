@@ -31,7 +31,7 @@ export function checkCapacity(context: GateContext, resolved: ResolvedPlatform, 
           .filter((x) => x.amount > 0)
           .sort((a, b) => b.amount - a.amount || (a.name < b.name ? -1 : 1))
           .slice(0, 5)
-          .map((x) => `${x.name} (${num(x.amount)} ${unit})`)
+          .map((x) => `${x.name} (${num(x.amount)} ${x.amount === 1 && unit === 'GPUs' ? 'GPU' : unit})`)
           .join(', ');
       const shortage = (code: string, what: string, unit: string, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
         const available = pool.nodes * perNode;
@@ -81,11 +81,18 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
     found.error('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
 }
 
+/** Resolved models by `<env>\n<file>`. */
+export type ResolvedModels = ReadonlyMap<string, ResolvedModel>;
+
+export function resolvedModels(resolved: ResolvedPlatform): ResolvedModels {
+  return new Map(resolved.environments.flatMap((e) => e.models.map((m) => [`${e.name}\n${m.file}`, m] as const)));
+}
+
 /**
  * Latency budget (MP6005, MP6006) and replica bounds (MP6007–MP6009) of one
  * model. Effective minimum replicas come from the resolved platform.
  */
-export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, resolved: ResolvedPlatform, found: Findings): void {
+export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, resolved: ResolvedModels, found: Findings): void {
   const model = loaded.value;
   const file = loaded.file;
   const platform = context.platform.value;
@@ -125,7 +132,7 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
 
     const environment = platform.environments[env];
     if (model.tier === 'critical' && environment?.production) {
-      const stable = resolved.environments.find((e) => e.name === env)?.models.find((m) => m.file === file)?.servers.find((s) => s.roles.includes('stable'));
+      const stable = resolved.get(`${env}\n${file}`)?.servers.find((s) => s.roles.includes('stable'));
       if (stable && stable.replicas.min < 2)
         found.error(
           'MP6008',

@@ -73,13 +73,13 @@ export function gatesFor(context: GateContext, model: ModelDefinition, placement
   return { policy: name, requireApproval: policy.gates?.requireApproval ?? true, offline: policy.gates?.offline ?? {} };
 }
 
-/** How a placement reads in a message: `canary in prod`, `pinned for tenant 'tenant-a' in prod`. */
+/** How a placement reads after "it is": `the canary in prod`, `pinned for tenant 'tenant-a' in prod`. */
 export function describePlacement(p: Placement): string {
   switch (p.role) {
     case 'stable':
-      return `stable in ${p.env}`;
+      return `the stable version in ${p.env}`;
     case 'canary':
-      return `canary in ${p.env}`;
+      return `the canary in ${p.env}`;
     case 'tenant':
       return `pinned for tenant '${String(p.path[p.path.length - 1])}' in ${p.env}`;
     case 'previous':
@@ -108,9 +108,9 @@ export class Findings {
   }
 }
 
-/** `1.5`, `12`, `0.33`: at most two decimals. */
+/** `1.5`, `12`, `0.968`: float noise (`0.30000000000000004`) rounded away. */
 export function num(n: number): string {
-  return String(Math.round(n * 100) / 100);
+  return String(Math.round(n * 1e6) / 1e6);
 }
 
 export const quoteList = (items: readonly string[]) => (items.length ? items.map((s) => `'${s}'`).join(', ') : '(none)');

@@ -37,7 +37,7 @@ export function checkReleaseGates(context: GateContext, loaded: Loaded<ModelDefi
     }
   }
   for (const [index, places] of needsApproval) {
-    found.error('MP5001', file, ['versions', index], `versions[${index}] (${model.versions[index].version}) has no approval, but it receives traffic ${places.join(' and ')}, which requires approval: add approval { by, at } once the version is reviewed`);
+    found.error('MP5001', file, ['versions', index], `versions[${index}] (${model.versions[index].version}) has no approval, but it receives traffic as ${places.join(' and as ')}, which requires approval: add approval { by, at } once the version is reviewed`);
   }
 
   model.versions.forEach((v, i) => {

@@ -67,7 +67,7 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
     const image = runtime ? platform.runtimes[runtime]?.image : undefined;
     if (image === undefined || image === v.lineage.image) continue;
     warned.add(p.index);
-    found.warning('MP7007', file, ['versions', p.index, 'lineage', 'image'], `versions[${p.index}].lineage.image ${formatValue(v.lineage.image)} is not the image of runtime '${runtime}' that serves ${v.version} (${formatValue(image)}): it is served by an image it was not evaluated with; re-evaluate it with the runtime's image`);
+    found.warning('MP7007', file, ['versions', p.index, 'lineage', 'image'], `versions[${p.index}].lineage.image is '${v.lineage.image}', but runtime '${runtime}' serves ${v.version} with '${image}': the version would be served by an image it was not evaluated with; re-evaluate it with the runtime's image`);
   }
 }
 
@@ -148,8 +148,9 @@ export function credentialIn(text: string): string | undefined {
 /** Every string (values and keys) of a definition, checked for credentials (MP7008). */
 export function checkCredentials(loaded: Loaded<unknown>, found: Findings): void {
   const ancestors = new Set<object>();
+  // The message names where, never what: the path of a key is shown without the key itself.
   const report = (path: FieldPath, what: string, isKey: boolean) =>
-    found.error('MP7008', loaded.file, path, `${isKey ? 'the key' : 'the value'} at ${formatPath(path)} looks like ${what} (not shown here): credentials must never be committed; remove it, rotate it, and reference a secret store instead`);
+    found.error('MP7008', loaded.file, path, `${isKey ? `a key of ${formatPath(path.slice(0, -1))}` : `the value at ${formatPath(path)}`} looks like ${what} (not shown here): credentials must never be committed; remove it, rotate it, and reference a secret store instead`);
   const visit = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === 'string') {
       const what = credentialIn(value);

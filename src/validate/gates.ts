@@ -2,7 +2,7 @@ import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } fro
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
 import { resolvePlatform } from '../resolve/resolve.js';
-import { checkCapacity, checkServing, checkTierMinimums } from './gates-capacity.js';
+import { checkCapacity, checkServing, checkTierMinimums, resolvedModels } from './gates-capacity.js';
 import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
@@ -35,6 +35,7 @@ export function checkGates(definitions: Definitions, now: Date = new Date()): Di
   };
   const found = new Findings();
   const resolved = resolvePlatform(valid);
+  const byEnvAndFile = resolvedModels(resolved);
 
   checkPlatformSecurity(context, found);
   checkTierMinimums(context, found);
@@ -42,7 +43,7 @@ export function checkGates(definitions: Definitions, now: Date = new Date()): Di
   for (const p of valid.policies) checkPolicySecurity(p, found);
   for (const m of valid.models) {
     checkReleaseGates(context, m, found);
-    checkServing(context, m, resolved, found);
+    checkServing(context, m, byEnvAndFile, found);
     checkModelSecurity(context, m, found);
   }
   for (const loaded of [platform, ...valid.policies, ...valid.models]) checkCredentials(loaded, found);

@@ -1,14 +1,14 @@
 /**
  * The CLI's surface: help, usage errors (exit 2) and `validate`. Subprocesses
- * (4 runs).
+ * (4 runs, concurrently).
  */
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { makeRepo, type Repo } from '../support/repo.js';
 
 const STACK_FRAME = /^\s{4}at /m;
 
-describe('modelplane usage', () => {
+describe.concurrent('modelplane', () => {
   let repo: Repo;
 
   beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('modelplane usage', () => {
     await repo?.cleanup();
   });
 
-  it('prints help listing synth and validate with exit 0', async () => {
+  it('prints help listing synth and validate with exit 0', async ({ expect }) => {
     const help = await repo.run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^\s+synth\b/m);
@@ -29,28 +29,26 @@ describe('modelplane usage', () => {
     { what: 'an unknown command', args: ['frobnicate'], named: 'frobnicate' },
     { what: 'an unknown option', args: ['synth', '--frobnicate'], named: '--frobnicate' },
   ]) {
-    it(`exits 2 on ${what} and names it`, async () => {
+    it(`exits 2 on ${what} and names it`, async ({ expect }) => {
       const result = await repo.run(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(named);
       expect(result.stderr).not.toMatch(STACK_FRAME);
     });
   }
-});
 
-describe('modelplane validate', () => {
-  it('exits 0 on the reference platform and writes nothing', async () => {
-    const repo = await makeRepo();
+  it('validate exits 0 on the reference platform and writes nothing', async ({ expect }) => {
+    const reference = await makeRepo();
     try {
-      const before = (await readdir(repo.root)).sort();
-      const result = await repo.run(['validate']);
+      const before = (await readdir(reference.root)).sort();
+      const result = await reference.run(['validate']);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^validate: \d+ models and \d+ policies are valid/);
-      expect((await readdir(repo.root)).sort()).toEqual(before);
-      expect((await repo.tree()).size).toBe(0);
+      expect((await readdir(reference.root)).sort()).toEqual(before);
+      expect((await reference.tree()).size).toBe(0);
     } finally {
-      await repo.cleanup();
+      await reference.cleanup();
     }
   });
 });

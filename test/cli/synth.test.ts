@@ -1,8 +1,9 @@
 /**
- * `modelplane synth`, `synth --check` and `validate`, run as the user runs them:
- * a subprocess of bin/modelplane.js against a temporary copy of the reference
- * platform. Each `repo.run` costs about a second; this file runs 7 (errors
- * are in diagnostics.test.ts, usage and validate in main.test.ts).
+ * `modelplane synth` and `synth --check`, run as the user runs them: a
+ * subprocess of bin/modelplane.js against temporary copies of the reference
+ * platform. Each run costs about a second of CPU; this file runs 7, two and
+ * then five at a time (errors are in diagnostics.test.ts, usage and validate
+ * in main.test.ts).
  */
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,17 +24,33 @@ function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
 }
 
 describe('modelplane synth on the reference platform', () => {
+  /** Synthesized with TZ=UTC and the C locale. */
   let repo: Repo;
   let synth: RunResult;
   let tree: Map<string, Buffer>;
+  /** Synthesized in another directory with TZ=Asia/Kolkata and a German locale. */
+  let other: Repo;
+  let otherSynth: RunResult;
+  let otherTree: Map<string, Buffer>;
+  const copies: Repo[] = [];
+
+  /** A new repository holding what `repo` synthesized, to break without disturbing the others. */
+  async function copyOfSynthesized(): Promise<Repo> {
+    const copy = await makeRepo({ generatedFrom: repo });
+    copies.push(copy);
+    return copy;
+  }
 
   beforeAll(async () => {
-    repo = await makeRepo();
-    synth = await repo.run(['synth'], { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' });
-    tree = await repo.tree();
+    [repo, other] = await Promise.all([makeRepo(), makeRepo()]);
+    [synth, otherSynth] = await Promise.all([
+      repo.run(['synth'], { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' }),
+      other.run(['synth'], { TZ: 'Asia/Kolkata', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }),
+    ]);
+    [tree, otherTree] = await Promise.all([repo.tree(), other.tree()]);
   });
   afterAll(async () => {
-    await repo?.cleanup();
+    await Promise.all([repo, other, ...copies].filter(Boolean).map((r) => r.cleanup()));
   });
 
   it('exits 0 and writes an InferenceService file for the stable version of every deployed model', async () => {
@@ -41,10 +58,9 @@ describe('modelplane synth on the reference platform', () => {
     expect(synth.code).toBe(0);
     expect(synth.stdout).toMatch(/^synth: wrote \d+ files/);
     const { models } = await referenceDefinitions();
-    const envs = ['prod', 'staging'];
     let expected = 0;
     for (const { value: model } of models) {
-      for (const env of envs) {
+      for (const env of ['prod', 'staging']) {
         const deployment = model.deploy[env];
         const folder = `generated/${env}/${model.id}/`;
         if (!deployment) {
@@ -53,8 +69,7 @@ describe('modelplane synth on the reference platform', () => {
         }
         const file = `${folder}inferenceservice-${model.id}-${slug(deployment.version)}.yaml`;
         expect(tree.has(file), file).toBe(true);
-        const object = parse(tree.get(file)!.toString('utf8'));
-        expect(object).toMatchObject({
+        expect(parse(tree.get(file)!.toString('utf8'))).toMatchObject({
           apiVersion: 'serving.kserve.io/v1beta1',
           kind: 'InferenceService',
           metadata: { name: `${model.id}-${slug(deployment.version)}`, namespace: `${model.owner}-${env}` },
@@ -67,96 +82,76 @@ describe('modelplane synth on the reference platform', () => {
 
   it('writes CODEOWNERS with one line per model file', async () => {
     const { models } = await referenceDefinitions();
-    const codeowners = tree.get('.github/CODEOWNERS')?.toString('utf8') ?? '';
-    for (const { file } of models) expect(lines(codeowners).filter((l) => l.startsWith(`/${file} @`))).toHaveLength(1);
+    const codeowners = lines(tree.get('.github/CODEOWNERS')?.toString('utf8') ?? '');
+    for (const { file } of models) expect(codeowners.filter((l) => l.startsWith(`/${file} @`)), file).toHaveLength(1);
   });
 
-  it('passes its own --check right after writing', async () => {
-    const check = await repo.run(['synth', '--check']);
-    expect(check.stderr).toBe('');
-    expect(check.code).toBe(0);
-    expect(check.stdout).toContain('up to date');
+  it('writes a byte-identical tree in another directory, time zone and locale', () => {
+    expect(otherSynth.code).toBe(0);
+    expect([...otherTree.keys()]).toEqual([...tree.keys()]);
+    expect(differences(tree, otherTree)).toEqual([]);
+    for (const [p, bytes] of otherTree) {
+      expect(bytes.includes(other.root), `${p} contains the repository's path`).toBe(false);
+      expect(bytes.includes(repo.root), `${p} contains the other repository's path`).toBe(false);
+    }
   });
 
-  describe('synth --check', () => {
-    it('exits 1 and names a generated file that was edited by hand', async () => {
+  describe.concurrent('then', () => {
+    it('passes its own --check', async ({ expect }) => {
+      const check = await repo.run(['synth', '--check']);
+      expect(check.stderr).toBe('');
+      expect(check.code).toBe(0);
+      expect(check.stdout).toContain('up to date');
+    });
+
+    it('fails --check with exit 1 naming a generated file edited by hand', async ({ expect }) => {
+      const copy = await copyOfSynthesized();
       const file = [...tree.keys()].find((p) => p.startsWith('generated/prod/fraud-detector/inferenceservice-'))!;
       const original = tree.get(file)!.toString('utf8');
-      await repo.write(file, original.replace(/minReplicas: \d+/, 'minReplicas: 99'));
-      try {
-        const check = await repo.run(['synth', '--check']);
-        expect(check.code).toBe(1);
-        expect(lines(check.stderr)).toContain(`changed: ${file}`);
-        expect(check.stderr).not.toMatch(STACK_FRAME);
-      } finally {
-        await repo.write(file, original);
-      }
+      const edited = original.replace(/minReplicas: \d+/, 'minReplicas: 99');
+      expect(edited).not.toBe(original);
+      await copy.write(file, edited);
+      const check = await copy.run(['synth', '--check']);
+      expect(check.code).toBe(1);
+      expect(lines(check.stderr)).toContain(`changed: ${file}`);
+      expect(check.stderr).not.toMatch(STACK_FRAME);
+      expect(await copy.read(file)).toBe(edited);
     });
 
-    it('exits 1 and names a file added under generated/', async () => {
+    it('fails --check with exit 1 naming a file added under generated/', async ({ expect }) => {
+      const copy = await copyOfSynthesized();
       const stray = 'generated/prod/fraud-detector/notes.yaml';
-      await repo.write(stray, 'kind: Note\n');
-      try {
-        const check = await repo.run(['synth', '--check']);
-        expect(check.code).toBe(1);
-        expect(lines(check.stderr)).toContain(`not produced by the definitions: ${stray}`);
-      } finally {
-        await repo.remove(stray);
-      }
+      await copy.write(stray, 'kind: Note\n');
+      const check = await copy.run(['synth', '--check']);
+      expect(check.code).toBe(1);
+      expect(lines(check.stderr)).toContain(`not produced by the definitions: ${stray}`);
     });
 
-    it("exits 1 when a model's stable version changes to another declared version", async () => {
+    it("fails --check with exit 1 when a model's stable version changes to another declared version", async ({ expect }) => {
+      const copy = await copyOfSynthesized();
       const d = await cloneReference();
       const model = modelOf(d, 'fraud-detector');
       const from = model.deploy.staging.version;
       const to = model.versions.map((v) => v.version).find((v) => v !== from)!;
       model.deploy.staging = { ...model.deploy.staging, version: to };
-      const original = await repo.read('models/fraud-detector.ts');
-      await repo.write('models/fraud-detector.ts', modelSource(model));
-      try {
-        const check = await repo.run(['synth', '--check']);
-        expect(check.code).toBe(1);
-        const err = lines(check.stderr);
-        expect(err).toContain(`missing: generated/staging/fraud-detector/inferenceservice-fraud-detector-${slug(to)}.yaml`);
-        expect(err).toContain(`not produced by the definitions: generated/staging/fraud-detector/inferenceservice-fraud-detector-${slug(from)}.yaml`);
-      } finally {
-        await repo.write('models/fraud-detector.ts', original);
-      }
-    });
-  });
-
-  describe('on another machine', () => {
-    let other: Repo;
-    let otherTree: Map<string, Buffer>;
-
-    beforeAll(async () => {
-      other = await makeRepo();
-      const run = await other.run(['synth'], { TZ: 'Asia/Kolkata', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' });
-      expect(run.code).toBe(0);
-      otherTree = await other.tree();
-    });
-    afterAll(async () => {
-      await other?.cleanup();
+      await copy.write('models/fraud-detector.ts', modelSource(model));
+      const check = await copy.run(['synth', '--check']);
+      expect(check.code).toBe(1);
+      const err = lines(check.stderr);
+      expect(err).toContain(`missing: generated/staging/fraud-detector/inferenceservice-fraud-detector-${slug(to)}.yaml`);
+      expect(err).toContain(`not produced by the definitions: generated/staging/fraud-detector/inferenceservice-fraud-detector-${slug(from)}.yaml`);
     });
 
-    it('writes a byte-identical tree in another directory, time zone and locale', () => {
-      expect([...otherTree.keys()]).toEqual([...tree.keys()]);
-      expect(differences(tree, otherTree)).toEqual([]);
-      for (const [p, bytes] of otherTree) {
-        expect(bytes.includes(other.root), `${p} contains the repository path`).toBe(false);
-        expect(bytes.includes(repo.root), `${p} contains the other repository's path`).toBe(false);
-      }
-    });
-
-    it("removes exactly a deleted model's folders, Applications and CODEOWNERS line", async () => {
+    it("removes exactly a deleted model's folders, Applications and CODEOWNERS line", async ({ expect }) => {
       const { value: model, file } = (await referenceDefinitions()).models.find((m) => m.value.id === 'fraud-detector')!;
       const envs = Object.keys(model.deploy);
       const before = otherTree;
-      const isApplicationOf = (p: string) =>
-        /^generated\/[^/]+\/_argocd\//.test(p) && (parse(before.get(p)!.toString('utf8')) as { kind: string; metadata: { labels?: Record<string, string> } }).kind === 'Application' &&
-        (parse(before.get(p)!.toString('utf8')) as { metadata: { labels?: Record<string, string> } }).metadata.labels?.['modelplane.io/model'] === model.id;
-      const isQuotaOfOwner = (p: string) =>
-        envs.some((env) => p.startsWith(`generated/${env}/_platform/resourcequota-${model.owner}-${env}-`));
+      const isApplicationOf = (p: string) => {
+        if (!/^generated\/[^/]+\/_argocd\//.test(p)) return false;
+        const object = parse(before.get(p)!.toString('utf8')) as { kind: string; metadata: { labels?: Record<string, string> } };
+        return object.kind === 'Application' && object.metadata.labels?.['modelplane.io/model'] === model.id;
+      };
+      const isQuotaOfOwner = (p: string) => envs.some((env) => p.startsWith(`generated/${env}/_platform/resourcequota-${model.owner}-${env}-`));
 
       await other.remove(file);
       const run = await other.run(['synth']);

@@ -30,6 +30,8 @@ export interface MakeRepoOptions {
   readonly models?: readonly string[];
   /** Copy policies/ of the reference platform. @default true */
   readonly policies?: boolean;
+  /** Another test repository whose generated/ and .github/ are copied in. @default - none */
+  readonly generatedFrom?: Repo;
 }
 
 export interface Repo {
@@ -64,6 +66,12 @@ export async function makeRepo(options: MakeRepoOptions = {}): Promise<Repo> {
     await cp(path.join(REPO_ROOT, 'models'), path.join(root, 'models'), { recursive: true });
   }
   if (options.policies !== false) await cp(path.join(REPO_ROOT, 'policies'), path.join(root, 'policies'), { recursive: true });
+  if (options.generatedFrom) {
+    for (const dir of ['generated', '.github']) {
+      const from = path.join(options.generatedFrom.root, dir);
+      if (existsSync(from)) await cp(from, path.join(root, dir), { recursive: true });
+    }
+  }
   await symlink(path.join(REPO_ROOT, 'src'), path.join(root, 'src'), 'dir');
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   // Definitions are ES modules: the temporary directory needs the package scope the repository has.

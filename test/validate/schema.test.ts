@@ -320,6 +320,17 @@ describe('validateDefinitions', () => {
     expect(() => validateDefinitions(asDefinitions(d))).not.toThrow();
   });
 
+  // Bug: src/validate/validate.ts builds `policyByName` only from policies that
+  // passed their schema, so one bad field in policies/progressive.ts also gives
+  // MP3005 "policy "progressive" is not a rollout policy: policies are 'direct',
+  // 'fast'" at environments.prod.defaultPolicy (platform) and at every canary
+  // naming it: false statements, in other files, about a policy that exists.
+  it.fails('does not call a policy unknown where it is named when the policy only fails its schema', async () => {
+    const d = await cloneReference();
+    policyOf(d, 'progressive').analysis.count = -1;
+    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['policies/progressive.ts MP2004 analysis.count']);
+  });
+
   // Bug: versionSlug ('src/resolve/names.ts') maps '4.3.0-rc.1' and
   // '4.3.0-rc-1' (two distinct semantic versions) to the same name
   // 'fraud-detector-v4-3-0-rc-1'. No check reports it; with both live,
