@@ -297,10 +297,14 @@ const { resolvePlatform } = await load('src/resolve/index.ts');
 const { renderPlatform, writeGenerated } = await load('src/synth/index.ts');
 const rows = [];
 let last = 0; // performance.now() counts from process start
+let lastCpu = { user: 0, system: 0 };
 const mark = (phase) => {
   const now = performance.now();
-  rows.push({ phase, ms: now - last, rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  rows.push({ phase, ms: now - last, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000, rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 });
   last = now;
+  lastCpu = cpu;
 };
 mark('startup + import compiler');
 const loaded = await loadDefinitions(root);
@@ -593,13 +597,13 @@ async function runPhases(n: number, ctx: Context, dirs: string[]): Promise<void>
   await mkdir(cache, { recursive: true });
   const r = await runChild(repo, ['--import', 'tsx', path.join(repo.tools, 'phases.mjs'), REPO, repo.dir], { TMPDIR: cache, TMP: cache, TEMP: cache });
   if (r.code !== 0) throw new Error(`phase timing failed (exit ${r.code ?? r.signal}):\n${r.stderr.slice(0, 4000)}`);
-  const result = JSON.parse(r.stdout) as { rows: { phase: string; ms: number; rssMiB: number; heapMiB: number }[]; maxRssMiB: number };
+  const result = JSON.parse(r.stdout) as { rows: { phase: string; ms: number; cpuMs: number; rssMiB: number; heapMiB: number }[]; maxRssMiB: number };
   const total = result.rows.reduce((s, x) => s + x.ms, 0);
   console.log(`\nPhases at N = ${n}, in one process (node --import tsx, empty tsx cache; "startup" is the time from process start):`);
   console.log(
     table(
-      ['phase', 's', 'share', 'RSS after MiB', 'heap used MiB'],
-      result.rows.map((x) => [x.phase, secs(x.ms), `${((100 * x.ms) / total).toFixed(0)} %`, x.rssMiB.toFixed(0), x.heapMiB.toFixed(0)]),
+      ['phase', 'wall s', 'share', 'CPU s', 'RSS after MiB', 'heap used MiB'],
+      result.rows.map((x) => [x.phase, secs(x.ms), `${((100 * x.ms) / total).toFixed(0)} %`, secs(x.cpuMs), x.rssMiB.toFixed(0), x.heapMiB.toFixed(0)]),
     ),
   );
   console.log(`total ${secs(total)} s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB (child wall ${secs(r.wallMs)} s)`);
