@@ -82,6 +82,16 @@ export interface PreviousDefinition {
   readonly until: string;
 }
 
+/** What traffic the deployment must absorb without cold starts. */
+export interface TrafficDefinition {
+  /** Highest expected requests per second. */
+  readonly peakRps: number;
+  /** Seconds the daily ramp takes from `baselineRps` to `peakRps`. @default - the tier's `rampSeconds` */
+  readonly rampSeconds?: number;
+  /** Requests per second before the ramp. @default - 30 % of peakRps */
+  readonly baselineRps?: number;
+}
+
 export interface DeploymentDefinition {
   /** The stable version, receiving all traffic not sent to a canary. */
   readonly version: string;
@@ -96,7 +106,7 @@ export interface DeploymentDefinition {
   /** @default - sized from `traffic.peakRps` and the tier */
   readonly replicas?: { readonly min: number; readonly max: number };
   /** @default - no traffic assumption: the tier's minimum replicas */
-  readonly traffic?: { readonly peakRps: number };
+  readonly traffic?: TrafficDefinition;
   /** Tenant (value of the `x-tenant` header) → pinned version. @default {} */
   readonly tenants?: Readonly<Record<string, string>>;
   /** @default - no batching */

@@ -99,6 +99,8 @@ export interface TierDefinition {
   readonly headroom?: number;
   /** Whether request batching is allowed. @default true */
   readonly batching?: boolean;
+  /** Seconds the expected traffic ramp takes, for models that declare none. @default 60 */
+  readonly rampSeconds?: number;
   /** Whether pods of this tier may preempt others. @default true for tiers with priority >= 1000000 */
   readonly preempting?: boolean;
 }
@@ -136,6 +138,16 @@ export interface MetricSourcesDefinition {
     /** Label matchers selecting one version's pods. */
     readonly selector: string;
   };
+  /**
+   * GPU utilisation per pod, e.g. DCGM's `DCGM_FI_DEV_GPU_UTIL`.
+   * @default 'DCGM_FI_DEV_GPU_UTIL'
+   */
+  readonly gpuUtilization?: string;
+  /**
+   * Model-server histograms (KServe): queueing delay and batch size, selected by `namespace` and `pod`.
+   * @default - KServe's names: 'request_queue_seconds_bucket' and 'batch_size_bucket'
+   */
+  readonly modelServer?: { readonly queueSecondsBucket?: string; readonly batchSizeBucket?: string };
 }
 
 /** Where prediction logs (`deploy.<env>.logging`) may be sent. */
@@ -146,6 +158,18 @@ export interface LoggingSinksDefinition {
   readonly scrubbingSink: string;
   /** Further URLs a deployment's `logging.url` may name. @default [] */
   readonly allowedUrls?: readonly string[];
+}
+
+/** How the autoscalers behave; `simulate` and the warm-pool gate use the same numbers. */
+export interface AutoscalingDefinition {
+  /** HPA / KEDA evaluation period. @default 15 */
+  readonly syncPeriodSeconds?: number;
+  /** Share of `maxRpsPerReplica` (or CPU) the autoscaler aims for. @default 0.7 */
+  readonly targetUtilization?: number;
+  /** Age of the metric the autoscaler sees (scrape + rate window). @default 30 */
+  readonly metricLagSeconds?: number;
+  /** Scale-up limit per period: the larger of this many pods and doubling. @default 4 */
+  readonly scaleUpPods?: number;
 }
 
 export interface PlatformDefinition {
@@ -165,6 +189,8 @@ export interface PlatformDefinition {
   readonly runtimes: Readonly<Record<string, RuntimeDefinition>>;
   /** Annotation key for team identities. @default 'eks.amazonaws.com/role-arn' */
   readonly serviceAccountAnnotation?: string;
+  /** Autoscaler settings. @default - see AutoscalingDefinition */
+  readonly autoscaling?: AutoscalingDefinition;
   /** Metric sources for canary analysis. */
   readonly metricSources: MetricSourcesDefinition;
   /** KServe deployment mode. @default 'Standard' */

@@ -73,12 +73,13 @@ export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInp
       : { action: 'wait', reason: `waiting for Argo CD to create the AnalysisRun of step ${step} (${Math.round(age)} s of ${deadline} s)` };
   }
 
-  const started = run.startedAt ?? run.createdAt;
-  const age = started ? seconds(new Date(started), now) : stepCommittedAt ? seconds(stepCommittedAt, now) : 0;
+  // When the step started: the run's own times, else the commit of the step.
+  const startedAt = run.startedAt ?? run.createdAt ?? stepCommittedAt?.toISOString();
+  const age = startedAt ? seconds(new Date(startedAt), now) : 0;
   switch (run.phase) {
     case 'Successful': {
       const pause = durationSeconds(policy.steps[step]?.pause ?? '0s');
-      if (started && age < pause) return { action: 'wait', reason: `analysis passed; step ${step} pauses ${pause} s, ${Math.round(age)} s elapsed` };
+      if (startedAt && age < pause) return { action: 'wait', reason: `analysis passed; step ${step} pauses ${pause} s, ${Math.round(age)} s elapsed` };
       if (last) return { action: 'promote', reason: `analysis of the last step (${step}) succeeded` };
       const next = policy.steps[step + 1];
       return { action: 'advance', toStep: step + 1, weight: next.weight, reason: `analysis of step ${step} succeeded` };

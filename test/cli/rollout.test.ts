@@ -1,0 +1,240 @@
+/**
+ * `modelplane release`, `promote` and `rollback` with real git: a temporary
+ * copy of the reference platform (fraud-detector, a canary of 4.2.0 at step 1
+ * of 'progressive' in prod, and image-moderation, 3.2.0 stable in prod with
+ * 3.3.0 declared) is synthesized and committed on `main`. In the reference,
+ * 3.3.0's artifact is in the staging bucket, which prod may not read (MP7004),
+ * so the copy on `main` publishes it to the prod bucket first; branch
+ * `staging-artifact` keeps the reference's staging URI. Every test starts from
+ * `main` without modelplane branches, runs the CLI as a subprocess and
+ * inspects the branch and commit it made. AnalysisRun statuses come from a
+ * --status-file outside the work tree.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
+
+const execFileAsync = promisify(execFile);
+
+const IDENTITY = { GIT_AUTHOR_NAME: 'Test Author', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_COMMITTER_NAME: 'Test Author', GIT_COMMITTER_EMAIL: 'author@example.com' };
+
+let repo: Repo;
+let outside: string;
+/** The reference platform with image-moderation 3.3.0 in the prod bucket, synthesized: where every test starts (`main`). */
+let base: string;
+const STAGING_URI = "uri: 's3://acme-ml-staging/vision/image-moderation/3.3.0/'";
+const PROD_URI = "uri: 's3://acme-ml-prod/vision/image-moderation/3.3.0/'";
+
+async function git(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', args, { cwd: repo.root, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0' } });
+  return stdout;
+}
+
+/** Exit code of a git command (for `diff --quiet`). */
+async function gitCode(...args: string[]): Promise<number> {
+  return git(...args).then(
+    () => 0,
+    (e: { code: number }) => e.code,
+  );
+}
+
+const cli = (...args: string[]): Promise<RunResult> => repo.run(args, IDENTITY);
+const show = async (ref: string, file: string) => parse(await git('show', `${ref}:${file}`)) as Record<string, any>;
+const filesAt = async (ref: string, dir: string) => (await git('ls-tree', '-r', '--name-only', ref, '--', dir)).split('\n').filter(Boolean);
+const splitOf = (route: Record<string, any>) => (route.spec.rules.at(-1).backendRefs as { name: string; weight?: number }[]).map((b) => [b.name, b.weight]);
+
+/** A status file as `kubectl get analysisruns -o json` prints it, outside the work tree. */
+async function statusFile(name: string, phase: string, message?: string): Promise<string> {
+  const startedAt = new Date(Date.now() - 15 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const file = path.join(outside, `${name}-${phase}.json`);
+  const item = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name, namespace: 'risk-prod', creationTimestamp: startedAt },
+    status: {
+      phase,
+      startedAt,
+      ...(message ? { message } : {}),
+      metricResults: [{ name: 'error-rate', phase, measurements: [{ value: phase === 'Failed' ? '[0.05]' : '[0.001]', phase }] }],
+    },
+  };
+  await writeFile(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item] }));
+  return file;
+}
+
+beforeAll(async () => {
+  repo = await makeRepo({ models: ['fraud-detector', 'image-moderation'] });
+  outside = await mkdtemp(path.join(os.tmpdir(), 'modelplane-status-'));
+  await repo.edit('models/image-moderation.ts', STAGING_URI, PROD_URI);
+  const synth = await repo.run(['synth']);
+  expect(synth.code, synth.stderr).toBe(0);
+  await git('init', '--quiet', '--initial-branch=main');
+  await git('config', 'user.name', 'Test Author');
+  await git('config', 'user.email', 'author@example.com');
+  await git('config', 'commit.gpgsign', 'false');
+  await git('add', '--all');
+  await git('commit', '--quiet', '-m', 'reference platform, image-moderation 3.3.0 published to the prod bucket');
+  base = (await git('rev-parse', 'HEAD')).trim();
+  await git('checkout', '--quiet', '-b', 'staging-artifact');
+  await repo.edit('models/image-moderation.ts', PROD_URI, STAGING_URI);
+  await git('commit', '--quiet', '-am', 'image-moderation 3.3.0 from the staging bucket, as in the reference');
+  await git('checkout', '--quiet', 'main');
+});
+
+afterAll(async () => {
+  await repo?.cleanup();
+  if (outside) await rm(outside, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await git('checkout', '--quiet', '--force', 'main');
+  await git('clean', '--quiet', '-fd');
+  const branches = (await git('for-each-ref', '--format=%(refname:short)', 'refs/heads/modelplane/')).split('\n').filter(Boolean);
+  if (branches.length > 0) await git('branch', '--quiet', '-D', ...branches);
+  expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
+});
+
+describe('release and rollback of image-moderation 3.3.0 in prod', () => {
+  const BRANCH = 'modelplane/prod/image-moderation/release-3.3.0';
+  const DIR = 'generated/prod/image-moderation';
+
+  it('release commits a step-0 canary on its own branch, and rollback restores generated/ and models/ byte for byte', async () => {
+    const release = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(release.stderr).toBe('');
+    expect(release.code).toBe(0);
+    expect(release.stdout).toContain(`on branch ${BRANCH}`);
+
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(BRANCH);
+    expect((await git('rev-list', `${base}..${BRANCH}`)).trim().split('\n')).toHaveLength(1);
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    const message = await git('log', '-1', '--format=%B', BRANCH);
+    expect(message).toMatch(/^release image-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n/);
+    expect(message).toContain('Modelplane-Model: image-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\n');
+
+    const changed = (await git('diff', '--name-status', base, BRANCH)).trim().split('\n').sort();
+    expect(changed).toEqual(
+      expect.arrayContaining([
+        'M\tmodels/image-moderation.ts',
+        `A\t${DIR}/inferenceservice-image-moderation-v3-3-0.yaml`,
+        `A\t${DIR}/analysisrun-image-moderation-v3-3-0-s0.yaml`,
+        `M\t${DIR}/httproute-image-moderation.yaml`,
+      ]),
+    );
+    expect(changed.every((line) => /\t(models\/image-moderation\.ts|generated\/prod\/)/.test(line)), changed.join('\n')).toBe(true);
+
+    const canary = await show(BRANCH, `${DIR}/inferenceservice-image-moderation-v3-3-0.yaml`);
+    expect(canary).toMatchObject({ kind: 'InferenceService', metadata: { name: 'image-moderation-v3-3-0' } });
+    const run = await show(BRANCH, `${DIR}/analysisrun-image-moderation-v3-3-0-s0.yaml`);
+    expect(run).toMatchObject({ kind: 'AnalysisRun', metadata: { name: 'image-moderation-v3-3-0-s0', labels: { 'modelplane.io/step': '0' } } });
+    expect(splitOf(await show(BRANCH, `${DIR}/httproute-image-moderation.yaml`))).toEqual([
+      ['image-moderation-v3-2-0-predictor', 95],
+      ['image-moderation-v3-3-0-predictor', 5],
+    ]);
+    expect(await git('show', `${BRANCH}:models/image-moderation.ts`)).toContain("canary: { version: '3.3.0', policy: 'progressive', step: 0 }");
+
+    const rollback = await cli('rollback', 'image-moderation', '--env', 'prod', '--no-pr');
+    expect(rollback.stderr).toBe('');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain('with git revert');
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/prod/image-moderation/rollback-3.3.0');
+    expect(await git('log', '-1', '--format=%s')).toBe('Revert "release image-moderation 3.3.0 to prod: canary step 0 (5%)"\n');
+    expect(await git('log', '-1', '--format=%(trailers:key=Modelplane-Action,valueonly)')).toBe('rollback\n\n');
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(await gitCode('diff', '--quiet', base, '--', 'generated', 'models')).toBe(0);
+    expect(await filesAt('HEAD', DIR)).toEqual(await filesAt(base, DIR));
+  });
+
+  it('refuses to release 3.3.0 to prod while its artifact is outside the prod bucket (MP7004), changing nothing', async () => {
+    await git('checkout', '--quiet', 'staging-artifact');
+    const before = (await git('rev-parse', 'HEAD')).trim();
+    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^models\/image-moderation\.ts:\d+:\d+ - error MP7004: versions\[1\]\.artifact\.uri /m);
+    expect((await git('rev-parse', 'HEAD')).trim()).toBe(before);
+    expect(await git('branch', '--list', BRANCH)).toBe('');
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('refuses a version the model does not declare, naming the declared versions', async () => {
+    const result = await cli('release', 'image-moderation', '9.9.9', '--env', 'prod', '--no-pr');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/models\/image-moderation\.ts: version '9\.9\.9' is not in versions \(3\.2\.0, 3\.3\.0\)/);
+    expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
+    expect(await git('branch', '--list', 'modelplane/*')).not.toContain('9.9.9');
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('refuses to release from a dirty work tree and names the uncommitted file', async () => {
+    await repo.write('notes.txt', 'work in progress\n');
+    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/uncommitted changes \(notes\.txt\)/);
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('main');
+  });
+
+  it('exits 2 without --no-pr: opening pull requests is not available yet', async () => {
+    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--no-pr/);
+    expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
+  });
+});
+
+describe('promote of the fraud-detector canary (4.2.0 at step 1, 25 %) from a status file', () => {
+  const DIR = 'generated/prod/fraud-detector';
+  const ROUTE = `${DIR}/httproute-fraud-detector.yaml`;
+
+  it('starts from a 75/25 split with the AnalysisRun of step 1', async () => {
+    expect(splitOf(await show(base, ROUTE))).toEqual([
+      ['fraud-detector-v4-1-0-predictor', 75],
+      ['fraud-detector-v4-2-0-predictor', 25],
+    ]);
+    expect(await filesAt(base, DIR)).toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s1.yaml`);
+  });
+
+  it('advances a Successful step 1 to step 2: the route splits 50/50 and the AnalysisRun of step 2 replaces step 1', async () => {
+    const status = await statusFile('fraud-detector-v4-2-0-s1', 'Successful');
+    const result = await cli('promote', '--env', 'prod', '--model', 'fraud-detector', '--status-file', status, '--no-pr');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^fraud-detector \(prod\): advance: analysis of step 1 succeeded$/m);
+    const branch = 'modelplane/prod/fraud-detector/advance-4.2.0-step-2';
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(branch);
+    expect((await git('rev-list', `${base}..${branch}`)).trim().split('\n')).toHaveLength(1);
+    expect(await git('show', `${branch}:models/fraud-detector.ts`)).toContain("canary: { version: '4.2.0', policy: 'progressive', step: 2 }");
+    expect(splitOf(await show(branch, ROUTE))).toEqual([
+      ['fraud-detector-v4-1-0-predictor', 50],
+      ['fraud-detector-v4-2-0-predictor', 50],
+    ]);
+    const files = await filesAt(branch, DIR);
+    expect(files).toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s2.yaml`);
+    expect(files).not.toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s1.yaml`);
+    expect(await git('log', '-1', '--format=%B', branch)).toContain('AnalysisRun fraud-detector-v4-2-0-s1: Successful');
+  });
+
+  it('rolls back a Failed step: canary removed from the model, route 100 % to stable, canary InferenceService deleted', async () => {
+    const status = await statusFile('fraud-detector-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)');
+    const result = await cli('promote', '--env', 'prod', '--model', 'fraud-detector', '--status-file', status, '--no-pr');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^fraud-detector \(prod\): rollback: analysis of step 1 ended Failed/m);
+    const branch = 'modelplane/prod/fraud-detector/abort-4.2.0';
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(branch);
+    const model = await git('show', `${branch}:models/fraud-detector.ts`);
+    expect(model).not.toMatch(/canary:/);
+    expect(model).toContain("    prod: {\n      version: '4.1.0',\n      pool: 'cpu-general',");
+    expect(splitOf(await show(branch, ROUTE))).toEqual([['fraud-detector-v4-1-0-predictor', 100]]);
+    const files = await filesAt(branch, DIR);
+    expect(files).not.toContain(`${DIR}/inferenceservice-fraud-detector-v4-2-0.yaml`);
+    expect(files.filter((f) => f.includes('/analysisrun-'))).toEqual([]);
+    expect(files).toContain(`${DIR}/inferenceservice-fraud-detector-v4-1-0.yaml`);
+    expect(existsSync(path.join(repo.root, DIR, 'inferenceservice-fraud-detector-v4-2-0.yaml'))).toBe(false);
+    expect(await git('log', '-1', '--format=%B', branch)).toMatch(/Modelplane-Action: abort\nModelplane-Version: 4\.2\.0/);
+  });
+});
