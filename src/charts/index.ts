@@ -6,3 +6,4 @@ export * from './argocd.js';
 export * from './model.js';
 export * from './http-route.js';
 export * from './analysis.js';
+export * from './scaled-object.js';

@@ -55,6 +55,8 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
       annotations: {
         ...syncWave(SyncWave.workloads),
         'serving.kserve.io/deploymentMode': platform.deploymentMode,
+        // GPU versions scale with the KEDA ScaledObject beside them; KServe creates no HPA for them.
+        'serving.kserve.io/autoscalerClass': server.autoscaling.kind === 'keda' ? 'external' : 'hpa',
         [MODEL_NAME_ANNOTATION]: model.id,
         'modelplane.io/artifact-sha256': server.artifactSha256,
         'modelplane.io/dataset': server.lineage.dataset,
@@ -78,13 +80,56 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
         ...(server.batching
           ? { batcher: { maxBatchSize: server.batching.maxBatchSize, maxLatency: server.batching.maxLatencyMs } }
           : {}),
+        ...(server.autoscaling.kind === 'hpa' ? { autoScaling: hpaSettings(server) } : {}),
+        ...(server.logger
+          ? { logger: { mode: server.logger.mode, url: server.logger.url, metadataHeaders: ['x-request-id', 'x-tenant', 'x-model-version'] } }
+          : {}),
         model: {
           modelFormat: { name: server.format },
           runtime: server.runtime.name,
           storageUri: server.storageUri,
           resources: { requests: { ...quantities }, limits: { ...quantities } },
+          ...probes(server),
         },
       },
     },
+  };
+}
+
+/** Scale-up and scale-down behaviour shared by the HPA (here) and the KEDA ScaledObject. */
+export function scalingBehavior(server: ResolvedServer) {
+  const a = server.autoscaling;
+  return {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [
+        { type: 'Percent', value: 100, periodSeconds: a.model.syncPeriodSeconds },
+        { type: 'Pods', value: a.model.scaleUpPods, periodSeconds: a.model.syncPeriodSeconds },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: a.scaleDownStabilizationSeconds,
+      selectPolicy: 'Min',
+      policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
+    },
+  };
+}
+
+function hpaSettings(server: ResolvedServer) {
+  return {
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: server.autoscaling.targetCpuUtilizationPercent } } }],
+    behavior: scalingBehavior(server),
+  };
+}
+
+/** No pod takes traffic before its model answers: startup covers the warmup, readiness keeps checking. */
+function probes(server: ResolvedServer) {
+  const p = server.probes;
+  const httpGet = { path: p.path, port: p.port };
+  return {
+    startupProbe: { httpGet, periodSeconds: p.periodSeconds, failureThreshold: p.startupFailureThreshold, timeoutSeconds: 2 },
+    readinessProbe: { httpGet, periodSeconds: p.periodSeconds, failureThreshold: 3, timeoutSeconds: 2 },
+    livenessProbe: { httpGet, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
   };
 }

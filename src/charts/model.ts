@@ -4,6 +4,7 @@ import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform } from '../re
 import { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { HttpRoute } from './http-route.js';
 import { InferenceService } from './inference-service.js';
+import { ScaledObject } from './scaled-object.js';
 
 export interface ModelChartProps {
   readonly platform: ResolvedPlatform;
@@ -15,7 +16,10 @@ export interface ModelChartProps {
 export class ModelChart extends Chart {
   constructor(scope: Construct, id: string, { platform, env, model }: ModelChartProps) {
     super(scope, id, { disableResourceNameHashes: true, namespace: model.namespace });
-    for (const server of model.servers) new InferenceService(this, server.name, { platform, model, server });
+    for (const server of model.servers) {
+      new InferenceService(this, server.name, { platform, model, server });
+      if (server.autoscaling.kind === 'keda') new ScaledObject(this, `${server.name}-scaler`, { platform, model, server });
+    }
     new HttpRoute(this, 'route', { env, model });
     // Templates of the environment's policy and of the canary's, so checks are reviewable before a release.
     const policyNames = new Set([env.defaultPolicy, model.canary?.policy].filter((p): p is string => p !== undefined));

@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze.js';
 import { promoteCommand } from './promote.js';
 import { releaseCommand } from './release.js';
 import { rollbackCommand } from './rollback.js';
+import { simulateCommand } from './simulate.js';
 import { synthCommand, validateCommand } from './synth.js';
 
 interface GlobalOptions {
@@ -87,6 +88,15 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .requiredOption('--prometheus <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
     .action(async (model: string, o: { env: string; prometheus: string }) => {
       code = await analyzeCommand({ root: globals().root, model, env: o.env, prometheus: o.prometheus }, output);
+    });
+
+  program
+    .command('simulate')
+    .description('simulate the declared traffic ramp and a spike against the emitted autoscaler settings (exit 0, 1 when the ramp leaves requests unserved)')
+    .argument('<model>', 'model id')
+    .requiredOption('--env <env>', 'environment')
+    .action(async (model: string, o: { env: string }) => {
+      code = await simulateCommand({ root: globals().root, model, env: o.env }, output);
     });
 
   try {

@@ -34,6 +34,7 @@ export const CODES = {
   // MP4xxx: names
   MP4001: 'a derived Kubernetes name is not a valid DNS-1035 label of at most 63 characters',
   MP4002: 'a version is not a semantic version',
+  MP4003: 'two versions of a model give the same object name',
   // MP5xxx: release gates (src/validate/gates-release.ts)
   MP5001: 'a version receives traffic where its rollout policy requires approval, but has no approval',
   MP5002: 'a version fails an offline evaluation gate of its rollout policy',
@@ -51,6 +52,8 @@ export const CODES = {
   MP6007: 'replicas.min is greater than replicas.max',
   MP6008: 'a critical-tier model has fewer than 2 minimum replicas in a production environment',
   MP6009: 'scale to zero (0 minimum replicas) on a tier with a p99 latency budget',
+  MP6010: 'a critical model leaves requests unserved on its declared traffic ramp (simulated)',
+  MP6011: 'declared minimum replicas below the warm pool the traffic needs (error on critical, warning otherwise)',
   // MP7xxx: privacy and supply chain (src/validate/gates-security.ts)
   MP7001: 'a pii model logs request or response payloads to a sink other than the platform\'s scrubbing sink',
   MP7002: 'logging.url is not one of the platform\'s log sinks',

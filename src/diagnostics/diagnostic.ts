@@ -47,12 +47,13 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 /** Sorts diagnostics by file, line, column, code: the order they are printed in. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return [...diagnostics].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      cmp(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      cmp(a.code, b.code) ||
+      cmp(a.message, b.message),
   );
 }

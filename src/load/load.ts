@@ -114,17 +114,20 @@ function describe(value: unknown): string {
 /** Turns an import error into a diagnostic, with the position when the error carries one for this file. */
 function importFailure(file: string, absolute: string, error: unknown): Diagnostic {
   const err = error instanceof Error ? error : new Error(String(error));
-  const firstLine = (err.message || String(error)).split('\n').find((l) => l.trim()) ?? 'unknown error';
+  const lines = (err.message || String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
   const text = `${err.message}\n${err.stack ?? ''}`;
   const escaped = absolute.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const position = new RegExp(`${escaped}(?:\\?[^:\\s]*)?:(\\d+):(\\d+)`).exec(text);
-  const cleaned = firstLine.replace(new RegExp(`${escaped}(\\?[^:\\s]*)?`, 'g'), file);
+  // esbuild ("Transform failed with 1 error:\n<file>:7:2: ERROR: ...") counts columns from 0.
+  const transform = /^Transform failed/.test(lines[0] ?? '');
+  const reason = transform ? (lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?ERROR:\s*/, '') ?? lines[0]) : (lines[0] ?? 'unknown error');
+  const cleaned = reason.replace(new RegExp(`${escaped}(\\?[^:\\s]*)?`, 'g'), file);
   return {
     code: 'MP1001',
     severity: 'error',
     file,
     line: position ? Number(position[1]) : 1,
-    column: position ? Number(position[2]) : 1,
-    message: `${file} failed to import: ${cleaned}`,
+    column: position ? Number(position[2]) + (transform ? 1 : 0) : 1,
+    message: `${file} failed to import: ${transform ? 'syntax error: ' : ''}${cleaned}`,
   };
 }

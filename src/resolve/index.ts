@@ -2,3 +2,4 @@ export * from './types.js';
 export * from './resolve.js';
 export * as names from './names.js';
 export * from './sizing.js';
+export * from './simulate.js';

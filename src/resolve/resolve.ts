@@ -16,6 +16,7 @@ import type {
   ResolvedPolicy,
   ResolvedPool,
   ResolvedRuntime,
+  ResolvedAutoscaling,
   ResolvedServer,
   ResolvedTeam,
   ResolvedTier,
@@ -241,6 +242,9 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
       priorityClassName: tier.priorityClassName,
       serviceAccountName: names.teamServiceAccount(model.owner),
       batching: deployment.batching && { ...deployment.batching },
+      autoscaling: autoscalingFor(platform, pool, v, replicas),
+      probes: probesFor(model.id, runtimeFor(context, v), v),
+      logger: loggerFor(platform, model, deployment),
     };
   });
 
@@ -263,6 +267,11 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     previous: deployment.previous && { ...deployment.previous },
     tenants,
     peakRps: deployment.traffic?.peakRps,
+    ramp: deployment.traffic && {
+      peakRps: deployment.traffic.peakRps,
+      rampSeconds: deployment.traffic.rampSeconds ?? platform.tiers[model.tier]?.rampSeconds ?? 60,
+      baselineRps: deployment.traffic.baselineRps ?? 0.3 * deployment.traffic.peakRps,
+    },
     quality: [...(model.quality ?? [])],
     servers,
   };
@@ -295,4 +304,47 @@ export function resourcesFor(definition: NodePoolDefinition, pool: ResolvedPool,
     memoryGiB: deployment.resources?.memoryGiB ?? defaults.memoryGiB ?? 2,
     gpus: 0,
   };
+}
+
+/** Autoscaler settings of one version: scale up fast, scale down slowly, never below the warm pool. */
+export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool, v: VersionDefinition, replicas: { min: number; max: number }): ResolvedAutoscaling {
+  const a = platform.autoscaling ?? {};
+  const targetUtilization = a.targetUtilization ?? 0.7;
+  return {
+    kind: pool.kind === 'gpu' ? 'keda' : 'hpa',
+    model: {
+      min: replicas.min,
+      max: replicas.max,
+      maxRpsPerReplica: v.profile.maxRpsPerReplica,
+      warmupSeconds: v.profile.warmupSeconds,
+      targetUtilization,
+      syncPeriodSeconds: a.syncPeriodSeconds ?? 15,
+      metricLagSeconds: a.metricLagSeconds ?? 30,
+      scaleUpPods: a.scaleUpPods ?? 4,
+    },
+    scaleDownStabilizationSeconds: Math.max(300, 3 * Math.ceil(v.profile.warmupSeconds)),
+    targetRpsPerReplica: Math.max(1, Math.floor(v.profile.maxRpsPerReplica * targetUtilization * 100) / 100),
+    targetCpuUtilizationPercent: Math.round(targetUtilization * 100),
+  };
+}
+
+/** Readiness on the model's own endpoint; the startup probe allows 1.5 × warmup + 30 s before a restart. */
+function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition) {
+  const periodSeconds = 5;
+  const path = runtime.protocols.includes('v1') ? `/v1/models/${modelId}` : `/v2/models/${modelId}/ready`;
+  return { path, port: 8080, periodSeconds, startupFailureThreshold: Math.ceil((1.5 * v.profile.warmupSeconds + 30) / periodSeconds) };
+}
+
+/**
+ * Prediction logs by data class: `pii` models send only to the platform's
+ * scrubbing sink, which keeps summaries (feature hash, output summary, latency,
+ * model, version, request id) and drops payloads; others to the platform sink.
+ */
+function loggerFor(platform: PlatformDefinition, model: ModelDefinition, deployment: DeploymentDefinition): ResolvedServer['logger'] {
+  const sinks = platform.logging;
+  const mode = deployment.logging?.mode;
+  if (!sinks || mode === 'none') return undefined;
+  if (model.dataClass === 'pii') return { mode: 'all', url: sinks.scrubbingSink, summaryOnly: true };
+  const m = mode === undefined || mode === 'summary' ? 'all' : mode;
+  return { mode: m, url: deployment.logging?.url ?? sinks.sink, summaryOnly: mode === 'summary' };
 }

@@ -1,3 +1,4 @@
+import type { AutoscalerModel } from './simulate.js';
 import type { BuiltInCheck, FeatureType, LineageDefinition, MetricSourcesDefinition, ProfileDefinition, QualityCheckDefinition, Taint } from '../definitions/index.js';
 
 /**
@@ -139,6 +140,8 @@ export interface ResolvedModel {
   /** Sorted by tenant. */
   readonly tenants: readonly { readonly tenant: string; readonly version: string }[];
   readonly peakRps?: number;
+  /** The traffic ramp `simulate` and the warm-pool gate use. */
+  readonly ramp?: { readonly peakRps: number; readonly rampSeconds: number; readonly baselineRps: number };
   /** Model-specific quality and drift checks. */
   readonly quality: readonly QualityCheckDefinition[];
   /** One per live version: stable first, then canary, tenant pins and previous, each once. */
@@ -165,4 +168,23 @@ export interface ResolvedServer {
   readonly priorityClassName: string;
   readonly serviceAccountName: string;
   readonly batching?: { readonly maxBatchSize: number; readonly maxLatencyMs: number };
+  readonly autoscaling: ResolvedAutoscaling;
+  /** Probes that keep a pod out of traffic until the model answers. */
+  readonly probes: { readonly path: string; readonly port: number; readonly periodSeconds: number; readonly startupFailureThreshold: number };
+  /** Prediction logging, resolved from the data class. */
+  readonly logger?: { readonly mode: 'all' | 'request' | 'response'; readonly url: string; readonly summaryOnly: boolean };
+}
+
+/**
+ * How a version scales. CPU models use KServe's HPA on CPU utilisation; GPU
+ * models use a KEDA ScaledObject on request rate per replica (GPU and CPU
+ * utilisation say little about a GPU model server's headroom).
+ */
+export interface ResolvedAutoscaling {
+  readonly kind: 'hpa' | 'keda';
+  /** What `simulate` and the warm-pool gate run: the same numbers as the emitted objects. */
+  readonly model: AutoscalerModel;
+  readonly scaleDownStabilizationSeconds: number;
+  readonly targetRpsPerReplica: number;
+  readonly targetCpuUtilizationPercent: number;
 }

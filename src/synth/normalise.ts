@@ -19,8 +19,12 @@ export function normalise(value: unknown, top = true): unknown {
   return out;
 }
 
-/** YAML text of a normalised manifest: no line folding, no anchors, a trailing newline. */
+/**
+ * YAML text of a normalised manifest: no line folding, no anchors, a trailing
+ * newline. Scalars are quoted by YAML 1.1 rules, which Kubernetes and Argo CD
+ * parse with: `no`, `on`, `y` stay strings.
+ */
 export function toYaml(manifest: unknown, header?: string): string {
-  const body = stringify(normalise(manifest), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  const body = stringify(normalise(manifest), { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
   return header ? `${header}\n${body}` : body;
 }

@@ -5,6 +5,7 @@ import { resolvePlatform } from '../resolve/resolve.js';
 import { checkCapacity, checkServing, checkTierMinimums, resolvedModels } from './gates-capacity.js';
 import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
+import { checkWarmPools } from './gates-warm-pool.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
 import { checkModelNames, checkPlatformNames } from './names.js';
 import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
@@ -40,6 +41,7 @@ export function checkGates(definitions: Definitions, now: Date = new Date()): Di
   checkPlatformSecurity(context, found);
   checkTierMinimums(context, found);
   checkCapacity(context, resolved, found);
+  checkWarmPools(resolved, found);
   for (const p of valid.policies) checkPolicySecurity(p, found);
   for (const m of valid.models) {
     checkReleaseGates(context, m, found);

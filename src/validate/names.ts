@@ -1,27 +1,35 @@
 import type { ModelDefinition, PlatformDefinition } from '../definitions/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
-import { derivedModelNames, isDns1035Label, teamNamespace } from '../resolve/names.js';
+import { derivedModelNames, isDns1035Label, teamNamespace, versionSlug } from '../resolve/names.js';
 
 /** Every Kubernetes name derived from a model must be a DNS-1035 label of at most 63 characters. */
 export function checkModelNames(loaded: Loaded<ModelDefinition>): Diagnostic[] {
   const model = loaded.value;
   const out: Diagnostic[] = [];
-  for (const env of Object.keys(model.deploy)) {
-    model.versions.forEach((v, i) => {
-      for (const { what, name } of derivedModelNames(model.id, v.version, env)) {
-        if (isDns1035Label(name)) continue;
-        out.push({
-          code: 'MP4001',
-          severity: 'error',
-          file: loaded.file,
-          path: ['versions', i, 'version'],
-          message: `model '${model.id}' version '${v.version}' in '${env}' gives the ${what} name '${name}' (${name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the model id or the version`,
-        });
-        return;
-      }
-    });
-  }
+  // One diagnostic per version: the first invalid name over every environment it could run in.
+  model.versions.forEach((v, i) => {
+    for (const env of Object.keys(model.deploy)) {
+      const bad = derivedModelNames(model.id, v.version, env).find(({ name }) => !isDns1035Label(name));
+      if (!bad) continue;
+      out.push({
+        code: 'MP4001',
+        severity: 'error',
+        file: loaded.file,
+        path: ['versions', i, 'version'],
+        message: `model '${model.id}' version '${v.version}' in '${env}' gives the ${bad.what} name '${bad.name}' (${bad.name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the model id or the version`,
+      });
+      return;
+    }
+  });
+  const slugs = new Map<string, string>();
+  model.versions.forEach((v, i) => {
+    const slug = versionSlug(v.version);
+    const other = slugs.get(slug);
+    if (other !== undefined && other !== v.version)
+      out.push({ code: 'MP4003', severity: 'error', file: loaded.file, path: ['versions', i, 'version'], message: `versions '${other}' and '${v.version}' both give the object name suffix '${slug}': rename one (versions are compared lower-case, with '.' and '-' alike)` });
+    slugs.set(slug, v.version);
+  });
   const namespace = teamNamespace(model.owner, 'x');
   if (!isDns1035Label(namespace)) out.push({ code: 'MP4001', severity: 'error', file: loaded.file, path: ['owner'], message: `owner '${model.owner}' gives an invalid namespace name` });
   return out;

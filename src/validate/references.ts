@@ -58,7 +58,7 @@ export function checkModelReferences(
       known(d.canary.version, at('canary', 'version'), 'canary');
       const policy = policies.get(d.canary.policy);
       if (!policy) error('MP3005', at('canary', 'policy'), `policy ${formatValue(d.canary.policy)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}`);
-      else if (d.canary.step >= policy.steps.length)
+      else if (Array.isArray(policy.steps) && d.canary.step >= policy.steps.length)
         error(
           'MP3010',
           at('canary', 'step'),

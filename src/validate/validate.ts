@@ -27,7 +27,11 @@ export function validateDefinitions(definitions: Definitions): Diagnostic[] {
   }
 
   if (!platform || !platformOk) return out;
-  const policyByName = new Map(policies.map((p) => [p.value.name, p.value]));
+  // Every policy that has a name counts as existing, even one with schema errors
+  // (reported above): its name is not what is wrong.
+  const policyByName = new Map(
+    definitions.policies.filter((p) => typeof p.value?.name === 'string').map((p) => [p.value.name, p.value] as const),
+  );
   out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
   for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));

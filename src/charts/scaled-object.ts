@@ -1,0 +1,53 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
+import { names } from '../resolve/index.js';
+import { scalingBehavior, versionLabels } from './inference-service.js';
+import { syncWave, SyncWave } from './meta.js';
+
+export interface ScaledObjectProps {
+  readonly platform: ResolvedPlatform;
+  readonly model: ResolvedModel;
+  readonly server: ResolvedServer;
+}
+
+/**
+ * KEDA ScaledObject for a GPU version: scales the predictor Deployment on the
+ * request rate per replica from Prometheus, never below the warm pool.
+ */
+export class ScaledObject extends ApiObject {
+  constructor(scope: Construct, id: string, { platform, model, server }: ScaledObjectProps) {
+    const { requests } = platform.metricSources;
+    const workload = names.predictorName(model.id, server.version);
+    const selector = requests.selector.replaceAll('{{namespace}}', server.namespace).replaceAll('{{workload}}', workload);
+    super(scope, id, {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: {
+        name: workload,
+        namespace: server.namespace,
+        labels: versionLabels(model, server),
+        annotations: syncWave(SyncWave.workloads),
+      },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload },
+        minReplicaCount: server.replicas.min,
+        maxReplicaCount: server.replicas.max,
+        pollingInterval: server.autoscaling.model.syncPeriodSeconds,
+        cooldownPeriod: server.autoscaling.scaleDownStabilizationSeconds,
+        advanced: { horizontalPodAutoscalerConfig: { behavior: scalingBehavior(server) } },
+        triggers: [
+          {
+            type: 'prometheus',
+            metricType: 'AverageValue',
+            metadata: {
+              serverAddress: platform.metricSources.prometheus.address,
+              query: `sum(rate(${requests.total}{${selector}}[1m]))`,
+              threshold: String(server.autoscaling.targetRpsPerReplica),
+            },
+          },
+        ],
+      },
+    });
+  }
+}
