@@ -12,6 +12,14 @@ export default definePlatform({
   serviceAccountAnnotation: 'eks.amazonaws.com/role-arn',
   deploymentMode: 'Standard',
 
+  // Prediction logs: KServe's logger sends each request/response as a CloudEvent.
+  // PII models may only send to the scrubbing sink, which keeps summaries
+  // (feature hash, output summary, latency, model, version, request id).
+  logging: {
+    sink: 'http://prediction-logs.ml-platform.svc.cluster.local/v1/events',
+    scrubbingSink: 'http://pii-scrubber.ml-platform.svc.cluster.local/v1/events',
+  },
+
   // Canary analysis reads Istio's standard metrics, reported by the sidecar of
   // the serving pod: one version = one predictor Deployment.
   metricSources: {

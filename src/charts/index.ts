@@ -7,3 +7,5 @@ export * from './model.js';
 export * from './http-route.js';
 export * from './analysis.js';
 export * from './scaled-object.js';
+export * from './monitoring.js';
+export * from './dashboard.js';

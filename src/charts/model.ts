@@ -4,6 +4,7 @@ import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform } from '../re
 import { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { HttpRoute } from './http-route.js';
 import { InferenceService } from './inference-service.js';
+import { ModelDashboard, ModelPodMonitor, ModelPrometheusRule } from './monitoring.js';
 import { ScaledObject } from './scaled-object.js';
 
 export interface ModelChartProps {
@@ -21,6 +22,9 @@ export class ModelChart extends Chart {
       if (server.autoscaling.kind === 'keda') new ScaledObject(this, `${server.name}-scaler`, { platform, model, server });
     }
     new HttpRoute(this, 'route', { env, model });
+    new ModelPodMonitor(this, 'pod-monitor', { platform, model });
+    new ModelPrometheusRule(this, 'rules', { platform, model });
+    new ModelDashboard(this, 'dashboard', { platform, model });
     // Templates of the environment's policy and of the canary's, so checks are reviewable before a release.
     const policyNames = new Set([env.defaultPolicy, model.canary?.policy].filter((p): p is string => p !== undefined));
     for (const policy of platform.policies.filter((p) => policyNames.has(p.name) && p.steps.length > 0)) {

@@ -1,0 +1,167 @@
+import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
+import { names } from '../resolve/index.js';
+import { parseCondition } from './analysis.js';
+import { stepDeadlineSeconds } from './decide.js';
+
+/**
+ * Recording rules and alerts of one model, as data. Queries select the model's
+ * versions by namespace and predictor workload, so no query is written per
+ * model by hand: everything comes from the platform's metric sources, the tier
+ * and the model's declared quality checks.
+ */
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels: Record<string, string>;
+}
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
+/** Windows of the error-ratio recording rules used by the burn-rate alerts. */
+export const BURN_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+
+/** Multiwindow, multi-burn-rate alerts for a 30-day SLO (Google SRE workbook). */
+export const BURN_RATES = [
+  { severity: 'page', factor: 14.4, long: '1h', short: '5m', for: '2m' },
+  { severity: 'page', factor: 6, long: '6h', short: '30m', for: '15m' },
+  { severity: 'ticket', factor: 3, long: '1d', short: '2h', for: '1h' },
+  { severity: 'ticket', factor: 1, long: '3d', short: '6h', for: '3h' },
+] as const;
+
+/** Requests in the long window below which burn-rate alerts stay silent (too little traffic to judge). */
+export const LOW_TRAFFIC_REQUESTS = 100;
+
+export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { recording: RecordingRule[]; alerts: AlertRule[] } {
+  const { requests } = platform.metricSources;
+  const workloads = `${model.id}-v.+-predictor`;
+  const sel = requests.selector
+    .replaceAll('{{namespace}}', model.namespace)
+    .replaceAll('destination_workload="{{workload}}"', `destination_workload=~"${workloads}"`)
+    .replaceAll('{{workload}}', workloads);
+  const labels = { model: model.id, namespace: model.namespace, owner: model.owner, tier: model.tier.name };
+  const byWorkload = 'destination_workload';
+  const recording: RecordingRule[] = [
+    { record: 'modelplane:requests:rate5m', expr: `sum by (${byWorkload}) (rate(${requests.total}{${sel}}[5m]))`, labels },
+    ...BURN_WINDOWS.map((w) => ({
+      record: `modelplane:error_ratio:rate${w}`,
+      expr: `(sum(rate(${requests.total}{${sel},${requests.errorMatcher}}[${w}])) or vector(0)) / sum(rate(${requests.total}{${sel}}[${w}]))`,
+      labels,
+    })),
+    { record: 'modelplane:requests:increase1h', expr: `sum(increase(${requests.total}{${sel}}[1h]))`, labels },
+    ...[0.5, 0.99].map((q) => ({
+      record: `modelplane:latency_ms:p${q * 100}`,
+      expr: `histogram_quantile(${q}, sum by (le, ${byWorkload}) (rate(${requests.durationBucketMs}{${sel}}[5m])))`,
+      labels,
+    })),
+    {
+      record: 'modelplane:queue_seconds:p99',
+      expr: `histogram_quantile(0.99, sum by (le) (rate(${platform.metricSources.modelServer?.queueSecondsBucket ?? 'request_queue_seconds_bucket'}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
+      labels,
+    },
+    {
+      record: 'modelplane:batch_size:p50',
+      expr: `histogram_quantile(0.5, sum by (le) (rate(${platform.metricSources.modelServer?.batchSizeBucket ?? 'batch_size_bucket'}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
+      labels,
+    },
+    ...model.servers.map((s) => {
+      const workload = names.predictorName(model.id, s.version);
+      return {
+        record: 'modelplane:replica_utilisation:ratio',
+        expr: `sum(rate(${requests.total}{${requests.selector.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', workload)}}[5m])) / (sum(kube_deployment_status_replicas_ready{namespace="${model.namespace}",deployment="${workload}"}) * ${s.profile.maxRpsPerReplica})`,
+        labels: { ...labels, version: s.version },
+      };
+    }),
+    {
+      record: 'modelplane:cold_starts:count10m',
+      expr: `count(time() - kube_pod_start_time{namespace="${model.namespace}",pod=~"${workloads}-.*"} < 600) or vector(0)`,
+      labels,
+    },
+    ...(model.pool.kind === 'gpu'
+      ? [{ record: 'modelplane:gpu_utilisation:avg', expr: `avg(${platform.metricSources.gpuUtilization ?? 'DCGM_FI_DEV_GPU_UTIL'}{namespace="${model.namespace}",pod=~"${workloads}-.*"})`, labels }]
+      : []),
+  ];
+  if (model.canary) {
+    const one = (workload: string) => requests.selector.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', workload);
+    const canary = one(names.predictorName(model.id, model.canary.version));
+    const stable = one(names.predictorName(model.id, model.stable));
+    const errors = (s: string) => `((sum(rate(${requests.total}{${s},${requests.errorMatcher}}[5m])) or vector(0)) / sum(rate(${requests.total}{${s}}[5m])))`;
+    const p99 = (s: string) => `histogram_quantile(0.99, sum by (le) (rate(${requests.durationBucketMs}{${s}}[5m])))`;
+    recording.push(
+      { record: 'modelplane:canary_error_ratio_delta:rate5m', expr: `${errors(canary)} - ${errors(stable)}`, labels },
+      { record: 'modelplane:canary_latency_p99_ratio:rate5m', expr: `${p99(canary)} / ${p99(stable)}`, labels },
+    );
+  }
+
+  const budget = 1 - model.tier.availability;
+  const route = { model: model.id, namespace: model.namespace, owner: model.owner, tier: model.tier.name, team: model.owner };
+  const guard = `on() (modelplane:requests:increase1h{model="${model.id}",namespace="${model.namespace}"} > ${LOW_TRAFFIC_REQUESTS})`;
+  const ratio = (w: string) => `modelplane:error_ratio:rate${w}{model="${model.id}",namespace="${model.namespace}"}`;
+  const alerts: AlertRule[] = BURN_RATES.map((b) => ({
+    alert: b.severity === 'page' ? `ModelErrorBudgetBurn${b.long === '1h' ? 'Fast' : 'Sustained'}` : `ModelErrorBudgetBurn${b.long === '1d' ? 'Slow' : 'Chronic'}`,
+    expr: `(${ratio(b.long)} > ${fmt(b.factor * budget)} and ${ratio(b.short)} > ${fmt(b.factor * budget)}) and ${guard}`,
+    for: b.for,
+    labels: { ...route, severity: b.severity, slo: 'availability' },
+    annotations: {
+      summary: `${model.id} in ${model.env} burns its ${pct(model.tier.availability)} availability budget ${b.factor}× too fast`,
+      description: `Error ratio over ${b.long} and ${b.short} is above ${b.factor} × ${fmt(budget)} (30-day budget of the ${model.tier.name} tier).`,
+    },
+  }));
+  if (model.tier.p99BudgetMs !== undefined)
+    alerts.push({
+      alert: 'ModelLatencyBudgetExceeded',
+      expr: `max(modelplane:latency_ms:p99{model="${model.id}",namespace="${model.namespace}"}) > ${model.tier.p99BudgetMs} and ${guard}`,
+      for: '10m',
+      labels: { ...route, severity: model.tier.name === 'critical' ? 'page' : 'ticket', slo: 'latency' },
+      annotations: { summary: `${model.id} in ${model.env}: p99 latency above the ${model.tier.p99BudgetMs} ms budget of the ${model.tier.name} tier` },
+    });
+  if (model.peakRps !== undefined && model.peakRps > 0)
+    alerts.push({
+      alert: 'ModelMetricsAbsent',
+      expr: `absent(${requests.total}{${sel}})`,
+      for: '10m',
+      labels: { ...route, severity: model.tier.name === 'critical' ? 'page' : 'ticket' },
+      annotations: { summary: `${model.id} in ${model.env} is a hot model (peak ${model.peakRps} rps) but its request metrics have vanished` },
+    });
+  for (const q of model.quality) {
+    const { op, threshold } = parseCondition(q.condition);
+    const stableWorkload = names.predictorName(model.id, model.stable);
+    const query = q.query.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', stableWorkload).replaceAll('{{model}}', model.id);
+    alerts.push({
+      alert: 'ModelQualityDegraded',
+      expr: `(${query}) ${inverse(op)} ${threshold}`,
+      for: '30m',
+      labels: { ...route, severity: 'ticket', check: q.name },
+      annotations: { summary: `${model.id} ${model.stable} in ${model.env}: ${q.name} no longer ${q.condition} (drift or quality regression)` },
+    });
+  }
+  if (model.canary) {
+    const policy = platform.policies.find((p) => p.name === model.canary!.policy);
+    const deadline = policy ? stepDeadlineSeconds(policy, model.canary.step) : 3600;
+    alerts.push({
+      alert: 'ModelCanaryStuck',
+      expr: `max(analysis_run_phase{namespace="${model.namespace}",name="${names.analysisRunName(model.id, model.canary.version, model.canary.step)}",phase=~"Pending|Running"}) == 1`,
+      for: `${deadline}s`,
+      labels: { ...route, severity: 'ticket' },
+      annotations: { summary: `canary ${model.canary.version} of ${model.id} in ${model.env} has been at step ${model.canary.step} longer than its deadline (${deadline} s): is the promoter running?` },
+    });
+  }
+  return { recording, alerts };
+}
+
+function inverse(op: string): string {
+  return { '>=': '<', '<=': '>', '>': '<=', '<': '>=', '==': '!=' }[op] ?? '!=';
+}
+
+function fmt(n: number): string {
+  return String(Number(n.toPrecision(6)));
+}
+
+function pct(a: number): string {
+  return `${Number((a * 100).toPrecision(6))} %`;
+}
