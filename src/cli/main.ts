@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import { ExitCode, processOutput, UserFacingError, type Output } from './output.js';
 import { analyzeCommand } from './analyze.js';
+import { planCommand } from './plan.js';
 import { promoteCommand } from './promote.js';
 import { releaseCommand } from './release.js';
 import { rollbackCommand } from './rollback.js';
@@ -45,6 +46,16 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .description('run every check without writing anything (exit 0 ok, 1 diagnostics)')
     .action(async () => {
       code = await validateCommand({ root: globals().root }, output);
+    });
+
+  program
+    .command('plan')
+    .description('summarise what changes against REF: versions, traffic, replicas, GPUs, cost, warnings (exit 0)')
+    .option('--base <ref>', 'git ref to compare with', 'HEAD')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .action(async (o: { base: string; format: string }) => {
+      if (o.format !== 'markdown' && o.format !== 'json') throw new UserFacingError(`--format ${o.format} is not one of markdown, json`, ExitCode.usage);
+      code = (await planCommand({ root: globals().root, base: o.base, format: o.format }, output)).code;
     });
 
   program

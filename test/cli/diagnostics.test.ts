@@ -136,17 +136,19 @@ describe('modelplane synth with files that fail to import', () => {
     expect(lines(failures.run.stderr).find((l) => l.startsWith(`${FILES.syntax}:7:`)), failures.run.stderr).toContain(' - error MP1001: ');
   });
 
-  // Bug: src/load/load.ts importFailure keeps only the first line of the
-  // error, and esbuild's first line is "Transform failed with 1 error:"; the
-  // reason is on the next line.
-  it.fails('says what the syntax error is', () => {
-    expect(failures.run.stderr).toContain('Expected "}" but found "dataClass"');
+  // esbuild's first line is "Transform failed with 1 error:"; the reason is on
+  // a later line, after "ERROR:", and is what the diagnostic names.
+  it('says what the syntax error is', () => {
+    const line = lines(failures.run.stderr).find((l) => l.startsWith(`${FILES.syntax}:7:`));
+    expect(line, failures.run.stderr).toBeDefined();
+    expect(line).toContain(`${FILES.syntax} failed to import: syntax error: Expected "}" but found "dataClass"`);
+    expect(line).not.toContain('Transform failed');
   });
 
-  // Bug: src/load/load.ts importFailure takes esbuild's 0-based column as a
-  // 1-based one: `dataClass` starts in column 3, reported as 2.
-  it.fails('reports the 1-based column of a syntax error', () => {
+  // esbuild counts columns from 0: `dataClass` starts in (1-based) column 3.
+  it('reports the 1-based column of a syntax error', () => {
     expect(lines(failures.run.stderr).some((l) => l.startsWith(`${FILES.syntax}:7:3 - error MP1001`)), failures.run.stderr).toBe(true);
+    expect(lines(failures.run.stdout).some((l) => l.startsWith('::error file=models/credit-limit.ts,line=7,col=3,title=MP1001::')), failures.run.stdout).toBe(true);
   });
 
   it('still reports the schema errors of the other files in the same run', () => {

@@ -248,8 +248,8 @@ const CASES: Case[] = [
       const version = { ...structuredClone(fraud(d).versions[0]), version: `4.3.0-rc.${'1'.repeat(31)}` };
       fraud(d).versions.push(version);
     },
-    // Once per environment the model is deployed in (the message names the environment).
-    expected: [`${FRAUD} MP4001 versions[2].version`, `${FRAUD} MP4001 versions[2].version`],
+    // Once per version, although the model is deployed in two environments (the message names the first).
+    expected: [`${FRAUD} MP4001 versions[2].version`],
   },
   // Files
   {
@@ -320,28 +320,45 @@ describe('validateDefinitions', () => {
     expect(() => validateDefinitions(asDefinitions(d))).not.toThrow();
   });
 
-  // Bug: src/validate/validate.ts builds `policyByName` only from policies that
-  // passed their schema, so one bad field in policies/progressive.ts also gives
-  // MP3005 "policy "progressive" is not a rollout policy: policies are 'direct',
-  // 'fast'" at environments.prod.defaultPolicy (platform) and at every canary
-  // naming it: false statements, in other files, about a policy that exists.
-  it.fails('does not call a policy unknown where it is named when the policy only fails its schema', async () => {
+  // A policy that fails only its schema still exists by name: no MP3005 at
+  // environments.prod.defaultPolicy (platform) or at a canary naming it.
+  it('does not call a policy unknown where it is named when the policy only fails its schema', async () => {
     const d = await cloneReference();
     policyOf(d, 'progressive').analysis.count = -1;
+    fraud(d).deploy.prod.canary = { version: fraud(d).versions[1].version, policy: 'progressive', step: 0 };
     expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['policies/progressive.ts MP2004 analysis.count']);
   });
 
-  // Bug: versionSlug ('src/resolve/names.ts') maps '4.3.0-rc.1' and
-  // '4.3.0-rc-1' (two distinct semantic versions) to the same name
-  // 'fraud-detector-v4-3-0-rc-1'. No check reports it; with both live,
-  // renderPlatform throws "render: two objects map to ..." and the CLI prints
-  // an internal error instead of a diagnostic.
-  it.fails('rejects two live versions whose InferenceService names collide', async () => {
+  it('still calls a policy unknown where it is named when no file declares it', async () => {
+    const d = await cloneReference();
+    policyOf(d, 'progressive').analysis.count = -1;
+    fraud(d).deploy.prod.canary = { version: fraud(d).versions[1].version, policy: 'progressiv', step: 0 };
+    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['policies/progressive.ts MP2004 analysis.count', `${FRAUD} MP3005 deploy.prod.canary.policy`].sort());
+  });
+
+  // versionSlug ('src/resolve/names.ts') maps '4.3.0-rc.1' and '4.3.0-rc-1'
+  // (two distinct semantic versions) to the same name suffix 'v4-3-0-rc-1':
+  // MP4003 at the second of them, whether or not both are live.
+  it('rejects two versions whose InferenceService names collide', async () => {
     const d = await cloneReference();
     const model = fraud(d);
     model.versions.push({ ...structuredClone(model.versions[0]), version: '4.3.0-rc.1' }, { ...structuredClone(model.versions[0]), version: '4.3.0-rc-1' });
+    const declared = validateDefinitions(asDefinitions(d));
+    expect(summary(declared)).toEqual([`${FRAUD} MP4003 versions[3].version`]);
+    expect(declared[0].severity).toBe('error');
+    expect(declared[0].message).toContain("'4.3.0-rc.1'");
+    expect(declared[0].message).toContain("'4.3.0-rc-1'");
+    expect(declared[0].message).toContain('v4-3-0-rc-1');
+    // Both live: still one diagnostic, never an exception from rendering.
     model.deploy.prod = { ...model.deploy.prod, version: '4.3.0-rc.1', tenants: { 'tenant-a': '4.3.0-rc-1' } };
-    expect(validateDefinitions(asDefinitions(d)).filter((x) => x.severity === 'error')).not.toEqual([]);
+    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual([`${FRAUD} MP4003 versions[3].version`]);
+  });
+
+  it('does not report versions whose name suffixes differ', async () => {
+    const d = await cloneReference();
+    const model = fraud(d);
+    model.versions.push({ ...structuredClone(model.versions[0]), version: '4.3.0-rc.1' }, { ...structuredClone(model.versions[0]), version: '4.3.0-rc.2' });
+    expect(validateDefinitions(asDefinitions(d))).toEqual([]);
   });
 });
 

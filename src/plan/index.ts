@@ -1,0 +1,3 @@
+export * from './cost.js';
+export * from './plan.js';
+export * from './markdown.js';
