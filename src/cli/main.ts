@@ -53,9 +53,13 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .description('summarise what changes against REF: versions, traffic, replicas, GPUs, cost, warnings (exit 0)')
     .option('--base <ref>', 'git ref to compare with', 'HEAD')
     .option('--format <format>', 'markdown or json', 'markdown')
-    .action(async (o: { base: string; format: string }) => {
+    .option('--comment', "create or update the pull request's plan comment (GITHUB_TOKEN, GITHUB_REPOSITORY)")
+    .option('--pr <number>', 'pull request number for --comment (default: from GITHUB_EVENT_PATH)')
+    .action(async (o: { base: string; format: string; comment?: boolean; pr?: string }) => {
       if (o.format !== 'markdown' && o.format !== 'json') throw new UserFacingError(`--format ${o.format} is not one of markdown, json`, ExitCode.usage);
-      code = (await planCommand({ root: globals().root, base: o.base, format: o.format }, output)).code;
+      const pr = o.pr === undefined ? undefined : Number(o.pr);
+      if (pr !== undefined && !(Number.isInteger(pr) && pr > 0)) throw new UserFacingError(`--pr ${o.pr} is not a pull request number`, ExitCode.usage);
+      code = (await planCommand({ root: globals().root, base: o.base, format: o.format, comment: o.comment, pr }, output)).code;
     });
 
   program
@@ -66,8 +70,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .requiredOption('--env <env>', 'environment')
     .option('--policy <policy>', "rollout policy (default: the environment's)")
     .option('--no-pr', 'commit on a local branch instead of opening a pull request')
-    .action(async (model: string, version: string, o: { env: string; policy?: string; pr: boolean }) => {
-      code = await releaseCommand({ root: globals().root, model, version, env: o.env, policy: o.policy, noPr: !o.pr }, output);
+    .option('--base <branch>', 'base branch of the pull request (default: GITHUB_BASE_REF or the default branch)')
+    .action(async (model: string, version: string, o: { env: string; policy?: string; pr: boolean; base?: string }) => {
+      code = await releaseCommand({ root: globals().root, model, version, env: o.env, policy: o.policy, delivery: { noPr: !o.pr, base: o.base } }, output);
     });
 
   program
@@ -77,8 +82,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .option('--model <model>', 'only this model')
     .option('--status-file <file>', 'AnalysisRuns as JSON (`kubectl get analysisruns -o json`) instead of reading the cluster')
     .option('--no-pr', 'commit on a local branch instead of opening a pull request')
-    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean }) => {
-      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, noPr: !o.pr }, output);
+    .option('--base <branch>', 'base branch of the pull requests (default: GITHUB_BASE_REF or the default branch)')
+    .option('--auto-merge', 'enable auto-merge on the pull requests it opens')
+    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean; base?: string; autoMerge?: boolean }) => {
+      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, delivery: { noPr: !o.pr, base: o.base, autoMerge: o.autoMerge } }, output);
     });
 
   program
@@ -87,8 +94,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .argument('<model>', 'model id')
     .requiredOption('--env <env>', 'environment')
     .option('--no-pr', 'commit on a local branch instead of opening a pull request')
-    .action(async (model: string, o: { env: string; pr: boolean }) => {
-      code = await rollbackCommand({ root: globals().root, model, env: o.env, noPr: !o.pr }, output);
+    .option('--base <branch>', 'base branch of the pull request (default: GITHUB_BASE_REF or the default branch)')
+    .action(async (model: string, o: { env: string; pr: boolean; base?: string }) => {
+      code = await rollbackCommand({ root: globals().root, model, env: o.env, delivery: { noPr: !o.pr, base: o.base } }, output);
     });
 
   program

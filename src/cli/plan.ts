@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { git, GitError } from '../git/git.js';
-import { diffPlatforms, planMarkdown, type Plan } from '../plan/index.js';
+import { configFromEnv, GitHubError, makeClient, upsertStickyComment } from '../github/index.js';
+import { diffPlatforms, PLAN_MARKER, planMarkdown, type Plan } from '../plan/index.js';
 import { compile } from './compile.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
 
@@ -10,6 +11,10 @@ export interface PlanOptions {
   readonly root: string;
   readonly base: string;
   readonly format: 'markdown' | 'json';
+  /** Post the plan as the pull request's sticky comment. */
+  readonly comment?: boolean;
+  /** Pull request number. @default - from GITHUB_EVENT_PATH */
+  readonly pr?: number;
 }
 
 /**
@@ -53,5 +58,33 @@ export async function planCommand(o: PlanOptions, output: Output): Promise<{ cod
   for (const n of notes) output.err(n);
   const markdown = planMarkdown(plan);
   output.out(o.format === 'json' ? JSON.stringify(plan, null, 2) : markdown.trimEnd());
+  if (o.comment) await postComment(o.pr, markdown, output);
   return { code: ExitCode.ok, plan, markdown };
+}
+
+/** Creates or updates the pull request's one plan comment (found by its hidden marker). */
+async function postComment(pr: number | undefined, markdown: string, output: Output): Promise<void> {
+  const number = pr ?? (await pullRequestFromEvent());
+  if (!number) throw new UserFacingError('--comment needs the pull request: pass --pr N or run in a pull_request workflow (GITHUB_EVENT_PATH)', ExitCode.usage);
+  try {
+    const config = configFromEnv();
+    const { created } = await upsertStickyComment(makeClient(config, { log: (l) => output.err(l) }), config, number, PLAN_MARKER, markdown);
+    output.err(`plan: ${created ? 'posted' : 'updated'} the plan comment on pull request #${number}`);
+  } catch (error) {
+    const s = (error as { status?: number }).status;
+    if (error instanceof GitHubError || s !== undefined || error instanceof TypeError)
+      throw new UserFacingError(`cannot post the plan comment: ${(error as Error).message}`, ExitCode.external);
+    throw error;
+  }
+}
+
+async function pullRequestFromEvent(): Promise<number | undefined> {
+  const file = process.env.GITHUB_EVENT_PATH;
+  if (!file) return undefined;
+  try {
+    const event = JSON.parse(await readFile(file, 'utf8')) as { pull_request?: { number?: number }; number?: number };
+    return event.pull_request?.number ?? event.number;
+  } catch {
+    return undefined;
+  }
 }

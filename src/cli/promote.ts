@@ -5,23 +5,21 @@ import type { DeploymentEdit } from '../delivery/edit-model.js';
 import { hasErrors } from '../diagnostics/index.js';
 import { git, lastChanged } from '../git/git.js';
 import { names, type ResolvedModel } from '../resolve/index.js';
-import { applyChange, branchName, requireCleanRepository } from './change.js';
+import { branchName, deliverChange, editFile, requireCleanRepository, type Delivery } from './change.js';
 import { compile } from './compile.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
-import { requirePullRequestMode } from './release.js';
 
 export interface PromoteOptions {
   readonly root: string;
   readonly env: string;
   readonly model?: string;
   readonly statusFile?: string;
-  readonly noPr: boolean;
+  readonly delivery: Delivery;
   readonly now?: Date;
 }
 
 /** `modelplane promote --env E [--model M]`: read each canary step's AnalysisRun and commit the next state. */
 export async function promoteCommand(o: PromoteOptions, output: Output): Promise<number> {
-  requirePullRequestMode(o.noPr);
   await requireCleanRepository(o.root);
   const current = await compile(o.root, { render: false });
   if (hasErrors(current.diagnostics) || !current.platform) {
@@ -45,9 +43,9 @@ export async function promoteCommand(o: PromoteOptions, output: Output): Promise
     output.out(`${model.id} (${o.env}): ${decision.action}: ${decision.reason}`);
     const change = changeFor(model, decision, policy ? durationSeconds(policy.keepPreviousFor) : 3600, now, run);
     if (!change) continue;
-    if (changed > 0) await git(o.root, ['checkout', '--quiet', base]);
-    const { commit } = await applyChange(o.root, { ...change, model: model.id, modelFile: model.file, env: o.env }, output);
-    output.out(`  committed ${commit.slice(0, 12)} on branch ${change.branch}`);
+    if (changed > 0 && o.delivery.noPr) await git(o.root, ['checkout', '--quiet', base]);
+    const { edit, ...rest } = change;
+    await deliverChange(o.root, { ...rest, model: model.id, env: o.env, apply: editFile(model.file, o.env, edit) }, o.delivery, output);
     changed++;
   }
   if (models.length === 0) output.out(`promote: no canary in flight in ${o.env}${o.model ? ` for ${o.model}` : ''}`);

@@ -1,5 +1,5 @@
 import { compile } from './compile.js';
-import { applyChange, branchName, requireCleanRepository } from './change.js';
+import { branchName, deliverChange, editFile, requireCleanRepository, type Delivery } from './change.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
 import { hasErrors } from '../diagnostics/index.js';
 import { durationSeconds } from '../delivery/analysis.js';
@@ -10,13 +10,12 @@ export interface ReleaseOptions {
   readonly version: string;
   readonly env: string;
   readonly policy?: string;
-  readonly noPr: boolean;
+  readonly delivery: Delivery;
   readonly now?: Date;
 }
 
 /** `modelplane release M VERSION --env E`: start a canary of VERSION, or deploy it where the policy has no steps. */
 export async function releaseCommand(o: ReleaseOptions, output: Output): Promise<number> {
-  requirePullRequestMode(o.noPr);
   await requireCleanRepository(o.root);
   const current = await compile(o.root, { render: false });
   if (hasErrors(current.diagnostics) || !current.platform) {
@@ -46,25 +45,19 @@ export async function releaseCommand(o: ReleaseOptions, output: Output): Promise
   const body = direct
     ? `Deploys ${o.model} ${o.version} in ${o.env} with policy '${policy.name}' (no canary steps). ${model.stable} stays deployed without traffic until ${until}.`
     : `Starts a canary of ${o.model} ${o.version} in ${o.env} with policy '${policy.name}': steps ${policy.steps.map((s) => `${s.weight}%`).join(' → ')}. ${model.stable} stays stable and warm.`;
-  const { commit } = await applyChange(
+  await deliverChange(
     o.root,
     {
       model: o.model,
-      modelFile: loaded.file,
       env: o.env,
-      edit: direct ? { kind: 'deploy', version: o.version, previous: model.stable, until } : { kind: 'start-canary', version: o.version, policy: policy.name },
+      apply: editFile(loaded.file, o.env, direct ? { kind: 'deploy', version: o.version, previous: model.stable, until } : { kind: 'start-canary', version: o.version, policy: policy.name }),
       branch: branchName(o.env, o.model, 'release', o.version),
       title,
       body,
       trailers: { model: o.model, env: o.env, action: 'release', version: o.version },
     },
+    o.delivery,
     output,
   );
-  output.out(`${title}\ncommitted ${commit.slice(0, 12)} on branch ${branchName(o.env, o.model, 'release', o.version)}`);
   return ExitCode.ok;
-}
-
-/** Pull requests are not opened by this version: the commands commit on a local branch with --no-pr. */
-export function requirePullRequestMode(noPr: boolean): void {
-  if (!noPr) throw new UserFacingError('opening pull requests is not available yet: run with --no-pr to commit on a local branch, then push it', ExitCode.usage);
 }

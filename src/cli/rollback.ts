@@ -1,19 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Node, Project, SyntaxKind } from 'ts-morph';
-import { hasErrors } from '../diagnostics/index.js';
-import { branchExists, commit, git, GitError, rolloutCommits, trailerLines, type RolloutCommit } from '../git/git.js';
-import { compareGenerated, hasDrift, writeGenerated } from '../synth/index.js';
-import { branchName, requireCleanRepository } from './change.js';
-import { compile } from './compile.js';
-import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
-import { requirePullRequestMode } from './release.js';
+import { git, GitError, rolloutCommits, type RolloutCommit } from '../git/git.js';
+import { branchName, deliverChange, requireCleanRepository, type Delivery } from './change.js';
+import { ExitCode, UserFacingError, type Output } from './output.js';
 
 export interface RollbackOptions {
   readonly root: string;
   readonly model: string;
   readonly env: string;
-  readonly noPr: boolean;
+  readonly delivery: Delivery;
 }
 
 /**
@@ -23,7 +19,6 @@ export interface RollbackOptions {
  * back and committed under a revert title instead.
  */
 export async function rollbackCommand(o: RollbackOptions, output: Output): Promise<number> {
-  requirePullRequestMode(o.noPr);
   await requireCleanRepository(o.root);
   const commits = await rolloutCommits(o.root, o.model, o.env);
   const rollout = latestRollout(commits);
@@ -37,35 +32,35 @@ export async function rollbackCommand(o: RollbackOptions, output: Output): Promi
     );
   }
   const release = rollout.at(-1)!;
-  const branch = branchName(o.env, o.model, 'rollback', release.version);
-  if (await branchExists(o.root, branch)) throw new UserFacingError(`branch ${branch} already exists: merge or delete it`, ExitCode.failed);
-  await git(o.root, ['checkout', '--quiet', '-b', branch]);
+  await deliverChange(
+    o.root,
+    {
+      model: o.model,
+      env: o.env,
+      branch: branchName(o.env, o.model, 'rollback', release.version),
+      title: `Revert "${release.subject}"`,
+      body: `Rolls back ${o.model} in ${o.env} to its state before ${release.sha.slice(0, 12)}.\n\nThis reverts commits ${rollout.map((c) => c.sha).join(', ')}.`,
+      trailers: { model: o.model, env: o.env, action: 'rollback', version: release.version },
+      apply: (dir) => revert(dir, o.model, o.env, rollout),
+    },
+    o.delivery,
+    output,
+  );
+  return ExitCode.ok;
+}
 
-  const title = `Revert "${release.subject}"`;
-  const body = `Rolls back ${o.model} in ${o.env} to its state before ${release.sha.slice(0, 12)}.\n\nThis reverts commits ${rollout.map((c) => c.sha).join(', ')}.`;
-  const trailers = trailerLines({ model: o.model, env: o.env, action: 'rollback', version: release.version });
-  let how = 'git revert';
+/** Reverts the rollout's commits in `dir` without committing; falls back to restoring `deploy.<env>`. */
+async function revert(dir: string, model: string, env: string, rollout: readonly RolloutCommit[]): Promise<string> {
   try {
-    await git(o.root, ['revert', '--no-commit', ...rollout.map((c) => c.sha)]);
+    await git(dir, ['revert', '--no-commit', ...rollout.map((c) => c.sha)]);
+    return 'git revert';
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    await git(o.root, ['revert', '--abort']).catch(() => undefined);
-    await git(o.root, ['reset', '--quiet', '--hard', 'HEAD']);
-    await restoreDeployment(o.root, o.model, o.env, release.sha);
-    how = 'the deployment as it was before the release (the revert did not apply cleanly)';
+    await git(dir, ['revert', '--abort']).catch(() => undefined);
+    await git(dir, ['reset', '--quiet', '--hard', 'HEAD']);
+    await restoreDeployment(dir, model, env, rollout.at(-1)!.sha);
+    return 'the revert did not apply cleanly: wrote the deployment as it was before the release';
   }
-  // The reverted generated/ must match the reverted definitions; later commits may have changed shared files.
-  const result = await compile(o.root);
-  if (hasErrors(result.diagnostics) || !result.files) {
-    printDiagnostics(output, result.diagnostics);
-    await git(o.root, ['reset', '--quiet', '--hard', 'HEAD']);
-    throw new UserFacingError(`the rolled-back state of ${o.model} does not validate; nothing was committed (branch ${branch} is left at HEAD)`, ExitCode.failed);
-  }
-  if (hasDrift(await compareGenerated(o.root, result.files))) await writeGenerated(o.root, result.files);
-  await git(o.root, ['add', '--all']);
-  await commit(o.root, `${title}\n\n${body}\n\n${trailers}\n`);
-  output.out(`rolled back ${o.model} in ${o.env} with ${how}\ncommitted on branch ${branch}`);
-  return ExitCode.ok;
 }
 
 /** The newest rollout: commits back to and including the latest release, unless a rollback came after it. */

@@ -196,20 +196,25 @@ describe('resolvePlatform sizing', () => {
     });
   }
 
-  // Gap: explicit `deploy.<env>.replicas` are taken as given
-  // (src/resolve/resolve.ts, `if (deployment.replicas && ...) replicas = {...}`).
-  // The only check on them, MP6008 (src/validate/gates-capacity.ts), asks for
-  // 2 replicas for critical models in production, not the tier's own minimum,
-  // so a critical model can run 2 replicas in prod although
-  // tiers.critical.minReplicas.prod is 3. Expected: a diagnostic at
-  // deploy.prod.replicas.min, or a resolved minimum of 3.
-  it.fails('never lets explicit replicas take a critical model in prod below the tier minimum', async () => {
-    const { d } = await sized({ peakRps: 10 });
-    modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 2, max: 4 };
-    const refused = validateDefinitions(asDefinitions(d)).some((x) => x.severity === 'error' && formatPath(x.path).startsWith('deploy.prod.replicas'));
-    const [server] = modelIn(resolve(d), 'prod', 'fraud-detector').servers;
-    expect(refused || server.replicas.min >= 3).toBe(true);
-  });
+  // Explicit `deploy.<env>.replicas` are taken as given by resolve; the
+  // protection is validation: MP6011 (src/validate/gates-warm-pool.ts), an
+  // error on the critical tier, at deploy.prod.replicas.min when the minimum
+  // is below the warm pool (here the tier minimum of 3; MP6008 only asks for 2).
+  for (const traffic of [{ peakRps: 10 }, {}] as const) {
+    const what = 'peakRps' in traffic ? 'with' : 'without';
+    it(`never lets explicit replicas take a critical model in prod below the tier minimum, ${what} declared traffic`, async () => {
+      const { d } = await sized(traffic);
+      modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 2, max: 4 };
+      const [server] = modelIn(resolve(d), 'prod', 'fraud-detector').servers;
+      expect(server.replicas).toEqual({ min: 2, max: 4 });
+      const diagnostics = validateDefinitions(asDefinitions(d));
+      expect(diagnostics.map((x) => `${x.file} ${x.code} ${x.severity} ${formatPath(x.path)}`)).toEqual(['models/fraud-detector.ts MP6011 error deploy.prod.replicas.min']);
+      expect(diagnostics[0].message).toContain('set min to 3 or more');
+      // At the tier minimum it is accepted.
+      modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 3, max: 4 };
+      expect(validateDefinitions(asDefinitions(d))).toEqual([]);
+    });
+  }
 });
 
 describe('resolvePlatform roles and weights', () => {

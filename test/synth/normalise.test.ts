@@ -84,8 +84,16 @@ describe('toYaml', () => {
   it('quotes strings that YAML would read as numbers, booleans or null', () => {
     const values = { version: '1.10', port: '8080', octal: '0755', float: '1e3', yes: 'true', nothing: 'null', tilde: '~', empty: '' };
     const text = toYaml(values);
+    // Double quotes, keys in code-point order; the key `yes` is itself a YAML 1.1 boolean, so it is quoted too.
+    expect(text.split('\n')).toEqual(['empty: ""', 'float: "1e3"', 'nothing: "null"', 'octal: "0755"', 'port: "8080"', 'tilde: "~"', 'version: "1.10"', '"yes": "true"', '']);
     expect(parse(text)).toEqual(values);
-    for (const [key, value] of Object.entries(values)) expect(text).toContain(`${key}: "${value}"`);
+    expect(parse(text, { version: '1.1' })).toEqual(values);
+    for (const value of Object.values(values)) {
+      const one = toYaml({ v: value });
+      expect(one).toBe(`v: "${value}"\n`);
+      expect(parse(one)).toEqual({ v: value });
+      expect(parse(one, { version: '1.1' })).toEqual({ v: value });
+    }
   });
 
   it('prepends the header line', () => {
@@ -98,15 +106,35 @@ describe('toYaml', () => {
     expect(toYaml(b)).toBe(toYaml(a));
   });
 
-  // Bug: src/synth/normalise.ts toYaml writes YAML 1.2, where `yes`, `no`,
-  // `on`, `off`, `y` and `n` are plain strings, so it leaves them unquoted.
   // Kubernetes and Argo CD read manifests with YAML 1.1 rules (sigs.k8s.io/yaml,
-  // go-yaml v2), where they are booleans: a model id, team, tier or tenant named
-  // `on` or `no` (all valid DNS labels) becomes `modelplane.io/model: no`, which
-  // the API server rejects (a label value must be a string). Quoting them, e.g.
-  // stringify(..., { version: '1.1' }) or a custom tag, fixes it.
-  it.fails('quotes strings that YAML 1.1 readers take for booleans', () => {
-    const text = toYaml({ metadata: { labels: { a: 'yes', b: 'no', c: 'on', d: 'off', e: 'y', f: 'n' } } });
-    for (const value of ['yes', 'no', 'on', 'off', 'y', 'n']) expect(text).toMatch(new RegExp(`: ["']${value}["']$`, 'm'));
+  // go-yaml v2), where `yes`, `no`, `on`, `off`, `y` and `n` are booleans: a
+  // model id, team, tier or tenant named `on` or `no` (all valid DNS labels)
+  // must still be written as a string label value, so toYaml quotes them.
+  it('quotes strings that YAML 1.1 readers take for booleans', () => {
+    const labels = { a: 'yes', b: 'no', c: 'on', d: 'off', e: 'y', f: 'n', g: 'Yes', h: 'NO', i: 'On' };
+    const text = toYaml({ metadata: { labels } });
+    for (const value of Object.values(labels)) expect(text).toMatch(new RegExp(`^    [a-i]: "${value}"$`, 'm'));
+    expect(parse(text, { version: '1.1' })).toEqual({ metadata: { labels } });
+    expect(parse(text)).toEqual({ metadata: { labels } });
+  });
+
+  it('quotes keys that YAML 1.1 readers take for booleans', () => {
+    const labels = { no: 'x', on: 'y', plain: 'fraud-detector' };
+    const text = toYaml({ metadata: { labels } });
+    expect(text).toBe(['metadata:', '  labels:', '    "no": x', '    "on": "y"', '    plain: fraud-detector', ''].join('\n'));
+    expect(parse(text, { version: '1.1' })).toEqual({ metadata: { labels } });
+    expect(parse(text)).toEqual({ metadata: { labels } });
+  });
+
+  it('quotes strings that YAML 1.1 readers take for dates, octal or sexagesimal numbers', () => {
+    const values = { date: '2024-01-01', octal: '0755', sexagesimal: '1:20' };
+    const text = toYaml(values);
+    expect(text).toBe(['date: "2024-01-01"', 'octal: "0755"', 'sexagesimal: "1:20"', ''].join('\n'));
+    expect(parse(text, { version: '1.1' })).toEqual(values);
+    expect(parse(text)).toEqual(values);
+  });
+
+  it('leaves plain strings unquoted', () => {
+    expect(toYaml({ id: 'fraud-detector', tier: 'critical', team: 'risk', version: 'v4-1-0' })).toBe(['id: fraud-detector', 'team: risk', 'tier: critical', 'version: v4-1-0', ''].join('\n'));
   });
 });

@@ -169,7 +169,8 @@ const CASES: Case[] = [
       prod.resources = { gpus: 9, cpu: 12, memoryGiB: 160 };
       prod.replicas = { min: 1, max: 2 };
     },
-    expected: [`${ASSISTANT} MP6002 deploy.prod.resources.gpus`],
+    // min 1 is also below the warm pool: ceil(40 rps × headroom 1.3 / 4 rps per replica) = 13 (MP6011, a warning on the standard tier).
+    expected: [`${ASSISTANT} MP6002 deploy.prod.resources.gpus`, `${ASSISTANT} MP6011 deploy.prod.replicas.min`],
   },
   {
     title: 'rejects GPU memory that needs more GPUs than a node has, in every environment',
@@ -179,7 +180,13 @@ const CASES: Case[] = [
       m.deploy.prod.replicas = { min: 1, max: 2 };
     },
     // 9 L4 GPUs per replica: more than a node (4), and more than staging's two nodes (8).
-    expected: [`${INTENT} MP6002 deploy.prod.pool`, `${INTENT} MP6002 deploy.staging.pool`, `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.staging`],
+    // min 1 in prod is below the warm pool ceil(200 rps × 1.3 / 80) = 4 (MP6011, a warning on the standard tier).
+    expected: [
+      `${INTENT} MP6002 deploy.prod.pool`,
+      `${INTENT} MP6002 deploy.staging.pool`,
+      `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.staging`,
+      `${INTENT} MP6011 deploy.prod.replicas.min`,
+    ],
   },
   {
     title: 'rejects GPU memory larger than the GPUs a replica asks for',
@@ -255,7 +262,9 @@ const CASES: Case[] = [
   {
     title: 'rejects a critical model with one replica in production',
     change: (d) => void (modelOf(d, 'credit-limit').deploy.prod.replicas = { min: 1, max: 4 }),
-    expected: ['models/credit-limit.ts MP6008 deploy.prod.replicas.min'],
+    // Also below the warm pool max(3, ceil(800 rps × 1.5 / 500)) = 3 (MP6011), and one replica (500 rps) cannot
+    // serve the 240 → 800 rps ramp while the autoscaler adds pods (MP6010).
+    expected: ['models/credit-limit.ts MP6008 deploy.prod.replicas.min', 'models/credit-limit.ts MP6010 deploy.prod.replicas.min', 'models/credit-limit.ts MP6011 deploy.prod.replicas.min'],
   },
   {
     title: 'rejects a critical model sized to one replica by a low tier minimum',
@@ -268,7 +277,8 @@ const CASES: Case[] = [
   {
     title: 'rejects scale to zero on a tier with a latency budget',
     change: (d) => void (modelOf(d, 'eta-predictor').deploy.prod.replicas = { min: 0, max: 4 }),
-    expected: ['models/eta-predictor.ts MP6009 deploy.prod.replicas.min'],
+    // And 0 is below the warm pool ceil(1500 rps × 1.3 / 600) = 4 (MP6011, a warning on the standard tier).
+    expected: ['models/eta-predictor.ts MP6009 deploy.prod.replicas.min', 'models/eta-predictor.ts MP6011 deploy.prod.replicas.min'],
   },
   {
     title: 'rejects a tier minimum of zero on a tier with a latency budget',
@@ -276,9 +286,42 @@ const CASES: Case[] = [
     expected: [`${PLATFORM} MP6009 tiers.standard.minReplicas.staging`],
   },
   {
-    title: 'accepts scale to zero on the batch tier',
+    title: 'allows scale to zero on the batch tier, with a warning that it is below the warm pool',
     change: (d) => void (modelOf(d, 'churn-predictor').deploy.prod.replicas = { min: 0, max: 2 }),
+    // No MP6009 (the batch tier has no latency budget); the warm pool is max(1, ceil(2 rps × 1.1 / 200)) = 1 (MP6011, a warning).
+    expected: ['models/churn-predictor.ts MP6011 deploy.prod.replicas.min'],
+  },
+  // 6b. Warm pools
+  {
+    title: 'accepts a critical model whose explicit replicas.min is exactly its warm pool',
+    // max(3, ceil(800 rps × 1.5 / 500)) = 3; three replicas (1500 rps) serve the whole ramp to 800 rps.
+    change: (d) => void (modelOf(d, 'credit-limit').deploy.prod.replicas = { min: 3, max: 4 }),
     expected: [],
+  },
+  {
+    title: 'accepts a standard model whose explicit replicas.min is above its warm pool',
+    change: (d) => void (modelOf(d, 'eta-predictor').deploy.prod.replicas = { min: 5, max: 8 }),
+    expected: [],
+  },
+  {
+    title: 'rejects a critical model below its warm pool although it meets the production minimum of 2',
+    change: (d) => void (modelOf(d, 'credit-limit').deploy.prod.replicas = { min: 2, max: 6 }),
+    // 2 < 3; two replicas (1000 rps) still serve the 800 rps peak, so no MP6010.
+    expected: ['models/credit-limit.ts MP6011 deploy.prod.replicas.min'],
+  },
+  {
+    title: 'warns about a standard model below its warm pool',
+    change: (d) => void (modelOf(d, 'eta-predictor').deploy.prod.replicas = { min: 2, max: 8 }),
+    expected: ['models/eta-predictor.ts MP6011 deploy.prod.replicas.min'],
+  },
+  {
+    title: 'warns about a standard model without declared traffic below its tier minimum',
+    change: (d) => {
+      const prod = modelOf(d, 'support-ticket-router').deploy.prod;
+      delete prod.traffic;
+      prod.replicas = { min: 1, max: 4 };
+    },
+    expected: ['models/support-ticket-router.ts MP6011 deploy.prod.replicas.min'],
   },
   // 7. Privacy
   {
@@ -473,12 +516,19 @@ describe('checkGates', () => {
     });
   }
 
-  it('gives every diagnostic a documented code, a file, a path and a message; only MP7007 is a warning', async () => {
+  it('gives every diagnostic a documented code, a file, a path and a message; only MP7007 and MP6011 off the critical tier are warnings', async () => {
     const found: Diagnostic[] = [];
+    const seen = new Set<string>();
     for (const c of CASES) {
       const d = await cloneReference();
       c.change(d);
-      found.push(...gates(d));
+      const tierOf = (file: string) => d.models.find((m) => m.file === file)?.value.tier;
+      for (const x of gates(d)) {
+        found.push(x);
+        seen.add(`${x.code} ${x.severity}`);
+        const warning = x.code === 'MP7007' || (x.code === 'MP6011' && tierOf(x.file!) !== 'critical');
+        expect(x.severity, `${x.code} ${x.file}`).toBe(warning ? 'warning' : 'error');
+      }
     }
     expect(found.length).toBeGreaterThan(30);
     for (const x of found) {
@@ -486,8 +536,10 @@ describe('checkGates', () => {
       expect(x.file).toMatch(/^(models|policies)\/[a-z-]+\.ts$/);
       expect(x.path?.length).toBeGreaterThan(0);
       expect(x.message.length).toBeGreaterThan(20);
-      expect(x.severity).toBe(x.code === 'MP7007' ? 'warning' : 'error');
     }
+    // The fixtures give MP6011 both ways, and MP6010 (always an error).
+    for (const expected of ['MP6011 error', 'MP6011 warning', 'MP6010 error']) expect(seen).toContain(expected);
+    expect(Object.keys(CODES)).toEqual(expect.arrayContaining(['MP6010', 'MP6011']));
   });
 
   it('judges approval dates against the given time', async () => {

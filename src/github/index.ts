@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './pull-request.js';
+export * from './comment.js';

@@ -1,0 +1,156 @@
+import type { Octokit } from '@octokit/rest';
+import { GitHubError, type GitHubConfig } from './client.js';
+
+/** A file of the change: new content, or null to delete it. */
+export interface ChangedFile {
+  readonly path: string;
+  readonly content: string | null;
+}
+
+export interface PullRequestSpec {
+  readonly base: string;
+  readonly branch: string;
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+  readonly autoMerge?: boolean;
+  /** Commit message (title, body and trailers). */
+  readonly message: string;
+}
+
+export interface PullRequestResult {
+  readonly number: number;
+  readonly url: string;
+  readonly created: boolean;
+  readonly commit: string;
+}
+
+/** Computes the files of the change on top of a base commit; called again when the base moves. */
+export type ComputeChange = (baseSha: string) => Promise<readonly ChangedFile[]>;
+
+/** The branch moved under us (422 "not a fast forward" or "reference already exists"). */
+class BaseMoved extends Error {}
+
+const status = (error: unknown) => (error as { status?: number }).status;
+const message = (error: unknown) => (error as Error).message;
+
+/**
+ * Opens the pull request of a change, or updates the one already open for its
+ * branch: one commit (Git data API) on the base, the branch pointed at it, the
+ * pull request, labels and optional auto-merge. Idempotent: a second run
+ * updates the branch and the pull request. When the branch was created by this
+ * run and no pull request could be opened, the branch is deleted again.
+ */
+export async function publishPullRequest(octokit: Octokit, config: GitHubConfig, spec: PullRequestSpec, compute: ComputeChange, attempts = 3): Promise<PullRequestResult> {
+  const { owner, repo } = config;
+  let createdBranch = false;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const baseSha = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.base}` })).data.object.sha;
+      const files = await compute(baseSha);
+      const commit = await createCommit(octokit, config, baseSha, files, spec.message);
+      try {
+        createdBranch = (await pointBranch(octokit, config, spec.branch, commit)) || createdBranch;
+      } catch (error) {
+        if (error instanceof BaseMoved && attempt < attempts) continue;
+        if (error instanceof BaseMoved) throw new GitHubError(`branch ${spec.branch} kept moving (${attempts} attempts): ${error.message}`);
+        throw error;
+      }
+      const pr = await openOrUpdate(octokit, config, spec);
+      if (spec.labels.length) await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels: [...spec.labels] });
+      if (spec.autoMerge) await enableAutoMerge(octokit, pr.nodeId);
+      return { number: pr.number, url: pr.url, created: pr.created, commit };
+    }
+  } catch (error) {
+    if (createdBranch && !(await hasOpenPullRequest(octokit, config, spec.branch).catch(() => true))) {
+      await octokit.rest.git.deleteRef({ owner, repo, ref: `heads/${spec.branch}` }).catch(() => {
+        throw new GitHubError(`${describe(error)}; and branch ${spec.branch} could not be deleted: delete it by hand`);
+      });
+    }
+    throw new GitHubError(describe(error));
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof GitHubError) return error.message;
+  const s = status(error);
+  return s ? `GitHub answered ${s}: ${message(error)}` : `GitHub could not be reached: ${message(error)}`;
+}
+
+/** Blobs, tree and commit are content-addressed: repeating them is harmless, so they may be retried. */
+async function createCommit(octokit: Octokit, { owner, repo }: GitHubConfig, baseSha: string, files: readonly ChangedFile[], messageText: string): Promise<string> {
+  const base = (await octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha })).data;
+  const tree = [];
+  for (const f of files) {
+    if (f.content === null) {
+      tree.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null });
+      continue;
+    }
+    const blob = await octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' });
+    tree.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: blob.data.sha });
+  }
+  const newTree = await octokit.rest.git.createTree({ owner, repo, base_tree: base.tree.sha, tree });
+  const commit = await octokit.rest.git.createCommit({ owner, repo, message: messageText, tree: newTree.data.sha, parents: [baseSha] });
+  return commit.data.sha;
+}
+
+/** Points the branch at the commit; true when the branch was created now. */
+async function pointBranch(octokit: Octokit, { owner, repo }: GitHubConfig, branch: string, sha: string): Promise<boolean> {
+  let exists = true;
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+  } catch (error) {
+    if (status(error) !== 404) throw error;
+    exists = false;
+  }
+  try {
+    if (!exists) {
+      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha, request: { retries: 0 } });
+      return true;
+    }
+    // The branch is modelplane's own: it always holds one commit on the current base.
+    await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true, request: { retries: 0 } });
+    return false;
+  } catch (error) {
+    if (status(error) === 422) throw new BaseMoved(message(error));
+    throw error;
+  }
+}
+
+async function findOpen(octokit: Octokit, { owner, repo }: GitHubConfig, branch: string) {
+  const { data } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'open', per_page: 10 });
+  return data[0];
+}
+
+async function hasOpenPullRequest(octokit: Octokit, config: GitHubConfig, branch: string): Promise<boolean> {
+  return (await findOpen(octokit, config, branch)) !== undefined;
+}
+
+/**
+ * Creating a pull request is not idempotent: it is never retried blindly.
+ * After a failure we look for it first, and only create it again if it is not there.
+ */
+async function openOrUpdate(octokit: Octokit, config: GitHubConfig, spec: PullRequestSpec, attempts = 3) {
+  const { owner, repo } = config;
+  for (let attempt = 1; ; attempt++) {
+    const existing = await findOpen(octokit, config, spec.branch);
+    if (existing) {
+      await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: spec.title, body: spec.body });
+      return { number: existing.number, url: existing.html_url, nodeId: existing.node_id, created: false };
+    }
+    try {
+      const { data } = await octokit.rest.pulls.create({ owner, repo, head: spec.branch, base: spec.base, title: spec.title, body: spec.body, request: { retries: 0 } });
+      return { number: data.number, url: data.html_url, nodeId: data.node_id, created: true };
+    } catch (error) {
+      const s = status(error);
+      if (attempt >= attempts || (s !== undefined && s < 500 && s !== 422)) throw error;
+    }
+  }
+}
+
+async function enableAutoMerge(octokit: Octokit, pullRequestId: string): Promise<void> {
+  await octokit.graphql(
+    `mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { clientMutationId } }`,
+    { id: pullRequestId },
+  );
+}
