@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedTeam } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import { ANALYSIS_TRIGGER, NotificationsConfig } from './notifications.js';
 
 /** Kinds a team's Application may create in its namespace (everything a model chart emits). */
 export const TEAM_RESOURCE_KINDS: readonly { group: string; kind: string }[] = [
@@ -67,6 +68,7 @@ export class ArgoCdChart extends Chart {
       wave: SyncWave.clusterScoped,
       labels: { 'modelplane.io/component': 'platform' },
     }));
+    new NotificationsConfig(this, 'notifications', { platform });
     for (const team of env.teams) new ApiObject(this, `project-${team.name}`, teamProjectManifest(platform, env, team));
     for (const model of env.models) new ApiObject(this, `app-${model.id}`, modelApplicationManifest(platform, env, model));
   }
@@ -101,6 +103,7 @@ export function modelApplicationManifest(platform: ResolvedPlatform, env: Resolv
     namespace: model.namespace,
     wave: SyncWave.workloads,
     labels: { 'modelplane.io/model': model.id, 'modelplane.io/owner': model.owner, 'modelplane.io/tier': model.tier.name },
+    annotations: { [`notifications.argoproj.io/subscribe.${ANALYSIS_TRIGGER}.github`]: '' },
   });
 }
 
@@ -112,6 +115,7 @@ interface ApplicationOptions {
   readonly namespace?: string;
   readonly wave: number;
   readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
 }
 
 function applicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, o: ApplicationOptions) {
@@ -122,7 +126,7 @@ function applicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironmen
       name: o.name,
       namespace: platform.argocdNamespace,
       labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name, ...o.labels },
-      annotations: syncWave(o.wave),
+      annotations: { ...syncWave(o.wave), ...o.annotations },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
     spec: {

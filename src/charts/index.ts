@@ -9,3 +9,4 @@ export * from './analysis.js';
 export * from './scaled-object.js';
 export * from './monitoring.js';
 export * from './dashboard.js';
+export * from './notifications.js';
