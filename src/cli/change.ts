@@ -7,7 +7,7 @@ import { branchExists, commit, ensureIdentity, git, isRepository, trailerLines, 
 import { configFromEnv, GitHubError, makeClient, publishPullRequest, type ChangedFile } from '../github/index.js';
 import { diffPlatforms, planMarkdown } from '../plan/index.js';
 import type { ResolvedPlatform } from '../resolve/index.js';
-import { writeGenerated } from '../synth/index.js';
+import { renderFiles, writeGenerated } from '../synth/index.js';
 import { compile } from './compile.js';
 import { ExitCode, UserFacingError, type Output } from './output.js';
 
@@ -63,12 +63,12 @@ export async function requireCleanRepository(root: string): Promise<void> {
 /** Compiles `dir` after `change.apply`, rewrites its generated/; nothing is written when it does not validate. */
 async function applyAndSynth(dir: string, change: Change, output: Output): Promise<{ platform: ResolvedPlatform; how?: string }> {
   const how = await change.apply(dir);
-  const result = await compile(dir);
-  if (hasErrors(result.diagnostics) || !result.files || !result.platform) {
+  const result = await compile(dir, { render: false });
+  if (hasErrors(result.diagnostics) || !result.platform) {
     for (const d of result.diagnostics) output.err(formatDiagnostic(d));
     throw new UserFacingError(`the new state of ${change.model} in ${change.env} does not validate; nothing was changed`, ExitCode.failed);
   }
-  await writeGenerated(dir, result.files);
+  await writeGenerated(dir, renderFiles(result.platform));
   return { platform: result.platform, how: how ?? undefined };
 }
 

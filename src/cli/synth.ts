@@ -1,5 +1,5 @@
 import { hasErrors } from '../diagnostics/index.js';
-import { compareGenerated, hasDrift, writeGenerated } from '../synth/index.js';
+import { compareGenerated, hasDrift, renderFiles, writeGenerated } from '../synth/index.js';
 import { compile } from './compile.js';
 import { ExitCode, printDiagnostics, type Output } from './output.js';
 
@@ -11,18 +11,17 @@ export interface SynthOptions {
 /** `modelplane synth [--check]` */
 export async function synthCommand(options: SynthOptions, output: Output): Promise<number> {
   const started = performance.now();
-  const result = await compile(options.root);
+  const result = await compile(options.root, { render: false });
   printDiagnostics(output, result.diagnostics);
-  if (hasErrors(result.diagnostics) || !result.files || !result.platform) {
+  if (hasErrors(result.diagnostics) || !result.platform) {
     output.err('synth: nothing written; fix the errors above');
     return ExitCode.failed;
   }
-  const files = result.files;
   const summary = result.platform.environments.map((e) => `${e.name}: ${e.models.length} models`).join(', ');
   if (options.check) {
-    const drift = await compareGenerated(options.root, files);
+    const drift = await compareGenerated(options.root, renderFiles(result.platform));
     if (!hasDrift(drift)) {
-      output.out(`synth --check: generated/ is up to date (${files.length} files; ${summary})`);
+      output.out(`synth --check: generated/ is up to date (${drift.count} files; ${summary})`);
       return ExitCode.ok;
     }
     for (const p of drift.changed) output.err(`changed: ${p}`);
@@ -32,9 +31,9 @@ export async function synthCommand(options: SynthOptions, output: Output): Promi
     output.err(`synth --check: ${total} file${total === 1 ? '' : 's'} differ from the definitions; run \`npx modelplane synth\` and commit the result`);
     return ExitCode.failed;
   }
-  await writeGenerated(options.root, files);
+  const count = await writeGenerated(options.root, renderFiles(result.platform));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  output.out(`synth: wrote ${files.length} files (${summary}) in ${seconds} s`);
+  output.out(`synth: wrote ${count} files (${summary}) in ${seconds} s`);
   return ExitCode.ok;
 }
 

@@ -1,6 +1,6 @@
 import { App, type Chart } from 'cdk8s';
 import { ArgoCdChart, ModelChart, PlatformChart } from '../charts/index.js';
-import type { ResolvedEnvironment, ResolvedPlatform } from '../resolve/index.js';
+import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
 import { toYaml } from './normalise.js';
 
 /** A file to write, relative to the repository root. */
@@ -15,25 +15,27 @@ interface Manifest {
 }
 
 /**
- * Resolved platform → every file under generated/ plus CODEOWNERS. Pure. Each
- * chart is synthesized in an App of its own: one App holding hundreds of
- * charts grows quadratically.
+ * Resolved platform → every file under generated/ plus CODEOWNERS, one chart
+ * at a time, so a writer can stream thousands of models without holding all
+ * their YAML. Pure. Each chart is synthesized in an App of its own: one App
+ * holding hundreds of charts grows quadratically.
  */
-export function renderPlatform(platform: ResolvedPlatform): GeneratedFile[] {
-  const files: GeneratedFile[] = [];
+export function* renderFiles(platform: ResolvedPlatform): Generator<GeneratedFile> {
   for (const env of platform.environments) {
-    files.push(...renderChart(`generated/${env.name}/_platform`, 'policies/platform.ts', true, (app) => new PlatformChart(app, 'platform', { platform, env })));
-    files.push(...renderChart(`generated/${env.name}/_argocd`, 'policies/platform.ts and models/', false, (app) => new ArgoCdChart(app, 'argocd', { platform, env })));
-    files.push(...renderModels(platform, env));
+    yield* renderChart(`generated/${env.name}/_platform`, 'policies/platform.ts', true, (app) => new PlatformChart(app, 'platform', { platform, env }));
+    yield* renderChart(`generated/${env.name}/_argocd`, 'policies/platform.ts and models/', false, (app) => new ArgoCdChart(app, 'argocd', { platform, env }));
+    for (const model of env.models) yield* renderModel(platform, env, model);
   }
-  files.push(renderCodeowners(platform));
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  yield renderCodeowners(platform);
 }
 
-function renderModels(platform: ResolvedPlatform, env: ResolvedEnvironment): GeneratedFile[] {
-  return env.models.flatMap((model) =>
-    renderChart(`generated/${env.name}/${model.id}`, model.file, false, (app) => new ModelChart(app, model.id, { platform, env, model })),
-  );
+/** Every file, sorted by path. */
+export function renderPlatform(platform: ResolvedPlatform): GeneratedFile[] {
+  return [...renderFiles(platform)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function renderModel(platform: ResolvedPlatform, env: ResolvedEnvironment, model: ResolvedModel): GeneratedFile[] {
+  return renderChart(`generated/${env.name}/${model.id}`, model.file, false, (app) => new ModelChart(app, model.id, { platform, env, model }));
 }
 
 function renderChart(dir: string, source: string, namespacedNames: boolean, build: (app: App) => Chart): GeneratedFile[] {

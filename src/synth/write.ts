@@ -13,13 +13,24 @@ const OWNED_FILES = ['.github/CODEOWNERS'];
  * and swapped in with renames, so generated/ is never half-written. Files of
  * objects that no longer have a source disappear with the old tree.
  */
-export async function writeGenerated(root: string, files: readonly GeneratedFile[]): Promise<void> {
+export async function writeGenerated(root: string, files: Iterable<GeneratedFile>): Promise<number> {
   const staging = path.join(root, `.modelplane-tmp-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
-  const dirs = new Set(files.map((f) => path.dirname(path.join(staging, f.path))));
-  for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-  await Promise.all(files.map((f) => writeFile(path.join(staging, f.path), f.content)));
-  if (!files.some((f) => f.path.startsWith(`${GENERATED_DIR}/`))) await mkdir(path.join(staging, GENERATED_DIR), { recursive: true });
+  await mkdir(path.join(staging, GENERATED_DIR), { recursive: true });
+  const dirs = new Map<string, Promise<unknown>>();
+  let count = 0;
+  try {
+    await inBatches(files, async (f) => {
+      const dir = path.dirname(path.join(staging, f.path));
+      if (!dirs.has(dir)) dirs.set(dir, mkdir(dir, { recursive: true }));
+      await dirs.get(dir);
+      await writeFile(path.join(staging, f.path), f.content);
+      count++;
+    });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
 
   const target = path.join(root, GENERATED_DIR);
   const old = path.join(root, `.modelplane-old-${process.pid}`);
@@ -39,6 +50,28 @@ export async function writeGenerated(root: string, files: readonly GeneratedFile
     await rm(staging, { recursive: true, force: true });
     await rm(old, { recursive: true, force: true });
   }
+  return count;
+}
+
+/**
+ * Runs `task` over `items`, pulled lazily, with at most `limit` in flight:
+ * thousands of files must neither exhaust file descriptors nor all sit in memory.
+ */
+async function inBatches<T>(items: Iterable<T>, task: (item: T) => Promise<unknown>, limit = 32): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (let next = iterator.next(); !next.done && !failure; next = iterator.next()) {
+      try {
+        await task(next.value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  // Every worker finishes its current file before the first error is thrown.
+  await Promise.all(Array.from({ length: limit }, worker));
+  if (failure) throw failure.error;
 }
 
 export interface Drift {
@@ -51,18 +84,18 @@ export interface Drift {
 }
 
 /** Compares `files` with what is on disk, without writing. */
-export async function compareGenerated(root: string, files: readonly GeneratedFile[]): Promise<Drift> {
+export async function compareGenerated(root: string, files: Iterable<GeneratedFile>): Promise<Drift & { count: number }> {
   const onDisk = new Set(await listFiles(root, GENERATED_DIR));
   for (const owned of OWNED_FILES) if (existsSync(path.join(root, owned))) onDisk.add(owned);
-  const drift: Drift = { missing: [], extra: [], changed: [] };
-  const expected = new Set(files.map((f) => f.path));
-  await Promise.all(
-    files.map(async (f) => {
-      if (!onDisk.has(f.path)) return void drift.missing.push(f.path);
-      const content = await readFile(path.join(root, f.path), 'utf8');
-      if (content !== f.content) drift.changed.push(f.path);
-    }),
-  );
+  const drift = { missing: [] as string[], extra: [] as string[], changed: [] as string[], count: 0 };
+  const expected = new Set<string>();
+  await inBatches(files, async (f) => {
+    expected.add(f.path);
+    drift.count++;
+    if (!onDisk.has(f.path)) return void drift.missing.push(f.path);
+    const content = await readFile(path.join(root, f.path), 'utf8');
+    if (content !== f.content) drift.changed.push(f.path);
+  });
   for (const p of onDisk) if (!expected.has(p)) drift.extra.push(p);
   drift.missing.sort();
   drift.extra.sort();
