@@ -19,11 +19,13 @@
  *    reruns with the cache the first run filled. generated/ is removed before
  *    each run.
  *  - floor: the same files written by a child process that does only the
- *    unavoidable work: parse the documents as plain objects from one JSON
- *    file (prepared before timing from the tree synth wrote), `yaml.stringify`
- *    each with synth's options, mkdir, `fs.writeFile`. Wall clock from spawn to
- *    exit too, so both include node startup. Its output is compared with
- *    synth's byte for byte.
+ *    unavoidable work: take each document as a plain object (JSON.parse of one
+ *    line of a file prepared before timing from the tree synth wrote),
+ *    `yaml.stringify` it with synth's options, mkdir, `fs.writeFile` (32 in
+ *    flight). One document at a time, so the floor's heap stays small: with all
+ *    documents live, yaml.stringify is several times slower (GC). Wall clock
+ *    from spawn to exit too, so both include node startup. Its output is
+ *    compared with synth's byte for byte.
  *
  * Peak RSS is `process.resourceUsage().maxRSS` of the synth process, recorded by
  * a preloaded exit hook; the largest over the runs is reported.
@@ -33,7 +35,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -268,21 +270,47 @@ const FLOOR = `import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 
+// Input: one JSON document per line. Each is parsed just before it is written, so
+// the live heap stays small (a large heap slows every GC, and so yaml.stringify).
 const [input, out] = process.argv.slice(2);
 const options = ${JSON.stringify(YAML_OPTIONS)};
 const t0 = performance.now();
-const entries = JSON.parse(await readFile(input, 'utf8'));
+const text = await readFile(input, 'utf8');
 const t1 = performance.now();
-const files = entries.map((e) => ({
-  path: e.path,
-  content: e.doc === undefined ? e.text : (e.header === undefined ? '' : e.header + '\\n') + stringify(e.doc, options),
-}));
+let pos = 0;
+let parseMs = 0;
+let stringifyMs = 0;
+const next = () => {
+  while (pos < text.length) {
+    let end = text.indexOf('\\n', pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(pos, end);
+    pos = end + 1;
+    if (!line) continue;
+    const a = performance.now();
+    const entry = JSON.parse(line);
+    const b = performance.now();
+    const content = entry.doc === undefined ? entry.text : (entry.header === undefined ? '' : entry.header + '\\n') + stringify(entry.doc, options);
+    parseMs += b - a;
+    stringifyMs += performance.now() - b;
+    return { path: entry.path, content };
+  }
+  return undefined;
+};
+const dirs = new Map();
+// At most 32 writes in flight: libuv has 4 threads, and unbounded would run out of file descriptors.
+const writer = async () => {
+  for (let f = next(); f; f = next()) {
+    const file = path.join(out, f.path);
+    const dir = path.dirname(file);
+    if (!dirs.has(dir)) dirs.set(dir, mkdir(dir, { recursive: true }));
+    await dirs.get(dir);
+    await writeFile(file, f.content);
+  }
+};
+await Promise.all(Array.from({ length: 32 }, writer));
 const t2 = performance.now();
-const dirs = new Set(files.map((f) => path.dirname(path.join(out, f.path))));
-for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-await Promise.all(files.map((f) => writeFile(path.join(out, f.path), f.content)));
-const t3 = performance.now();
-process.stdout.write(JSON.stringify({ startMs: t0, parseMs: t1 - t0, stringifyMs: t2 - t1, writeMs: t3 - t2 }));
+process.stdout.write(JSON.stringify({ startMs: t0, readMs: t1 - t0, parseMs, stringifyMs, totalMs: t2 - t0 }));
 `;
 
 const PHASES = `import path from 'node:path';
@@ -294,7 +322,7 @@ const { loadDefinitions, locateDiagnostics } = await load('src/load/index.ts');
 const { validateDefinitions } = await load('src/validate/index.ts');
 const { sortDiagnostics, hasErrors } = await load('src/diagnostics/index.ts');
 const { resolvePlatform } = await load('src/resolve/index.ts');
-const { renderPlatform, writeGenerated } = await load('src/synth/index.ts');
+const synth = await load('src/synth/index.ts');
 const rows = [];
 let last = 0; // performance.now() counts from process start
 let lastCpu = { user: 0, system: 0 };
@@ -307,20 +335,50 @@ const mark = (phase) => {
   lastCpu = cpu;
 };
 mark('startup + import compiler');
+let failure;
+try {
 const loaded = await loadDefinitions(root);
 mark('load (import ' + loaded.definitions.models.length + ' models)');
 const found = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions)];
 mark('validate');
 const diagnostics = sortDiagnostics(await locateDiagnostics(root, loaded.definitions, found));
 mark('locate diagnostics (' + diagnostics.length + ')');
-if (hasErrors(diagnostics)) { console.error('errors'); process.exit(1); }
+if (hasErrors(diagnostics)) throw new Error('synth reports errors');
 const platform = resolvePlatform(loaded.definitions);
 mark('resolve');
-const files = renderPlatform(platform);
-mark('render (' + files.length + ' files)');
-await writeGenerated(root, files);
-mark('write');
-process.stdout.write(JSON.stringify({ rows, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+// As synth does: writeGenerated pulls the files from renderFiles lazily. Time spent
+// inside the generator is render; the rest is writing.
+const source = synth.renderFiles ? synth.renderFiles(platform) : synth.renderPlatform(platform);
+let renderMs = 0;
+let count = 0;
+function* timed() {
+  const it = source[Symbol.iterator]();
+  for (;;) {
+    const a = performance.now();
+    const r = it.next();
+    renderMs += performance.now() - a;
+    if (r.done) return;
+    count++;
+    yield r.value;
+  }
+}
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+await synth.writeGenerated(root, timed());
+const total = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const memory = process.memoryUsage();
+const after = { rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 };
+rows.push({ phase: 'render (' + count + ' files)', ms: renderMs, ...after });
+rows.push({ phase: 'write', ms: total - renderMs, ...after });
+rows.push({ phase: '  = render + write, streamed', ms: total, cpuMs: (cpu.user + cpu.system) / 1000, ...after, subtotal: true });
+last = performance.now();
+lastCpu = process.cpuUsage();
+} catch (error) {
+  failure = String(error?.stack ?? error);
+  mark('(failed here)');
+}
+process.stdout.write(JSON.stringify({ rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, failure }));
 `;
 
 interface BenchRepo {
@@ -399,7 +457,15 @@ async function runChild(repo: BenchRepo, args: string[], env: NodeJS.ProcessEnv 
   return { code, signal, stdout, stderr, wallMs, maxRssKiB, cpuMs };
 }
 
-class BenchFailure extends Error {}
+/** `invalid`: synth reports diagnostics (stop: the generator needs updating); `crash`: synth failed otherwise. */
+class BenchFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'invalid' | 'crash',
+  ) {
+    super(message);
+  }
+}
 
 interface SynthRun {
   wallMs: number;
@@ -420,13 +486,17 @@ async function runSynth(repo: BenchRepo, n: number, tsxCache: string): Promise<S
     const lines = r.stderr.split('\n').filter((l) => l.trim());
     const diagnostics = lines.filter((l) => / (error|warning) MP\d+: /.test(l));
     const shown = (diagnostics.length > 0 ? diagnostics : lines).slice(0, 10);
+    const invalid = diagnostics.some((l) => / error MP\d+: /.test(l));
     throw new BenchFailure(
       [
-        `synth of the synthetic repository with N = ${n} failed (exit ${r.code ?? r.signal}); the benchmark models or platform no longer pass validation.`,
-        diagnostics.length > 0 ? `First ${shown.length} of ${diagnostics.length} diagnostics:` : 'stderr:',
+        invalid
+          ? `synth of the synthetic repository with N = ${n} reports errors (exit ${r.code ?? r.signal}): the benchmark models or platform no longer pass validation; update modelSource() or the platform edit in scripts/bench.ts.`
+          : `synth with N = ${n} failed (exit ${r.code ?? r.signal}) without a diagnostic: a crash or an I/O error in modelplane.`,
+        diagnostics.length > 0 ? `First ${shown.length} of ${diagnostics.length} diagnostics:` : 'stderr (first 10 lines):',
         ...shown.map((l) => `  ${l}`),
         `(${repo.dir}; run with --keep to inspect it)`,
       ].join('\n'),
+      invalid ? 'invalid' : 'crash',
     );
   }
   const wrote = /wrote (\d+) files .* in ([\d.]+) s/.exec(r.stdout);
@@ -456,18 +526,25 @@ interface FloorEntry {
   text?: string;
 }
 
-/** The documents synth wrote, as plain objects (untimed). */
-async function floorInput(root: string, files: readonly string[]): Promise<FloorEntry[]> {
-  return Promise.all(
-    files.map(async (file): Promise<FloorEntry> => {
-      const content = await readFile(path.join(root, file), 'utf8');
-      if (!file.endsWith('.yaml')) return { path: file, text: content };
-      const lines = content.split('\n');
-      let h = 0;
-      while (h < lines.length && lines[h].startsWith('#')) h++;
-      return { path: file, header: h > 0 ? lines.slice(0, h).join('\n') : undefined, doc: parse(content) };
-    }),
-  );
+/** Writes the documents synth wrote, as plain objects, one JSON per line (not timed). */
+async function writeFloorInput(root: string, files: readonly string[], input: string): Promise<void> {
+  const entry = async (file: string): Promise<FloorEntry> => {
+    const content = await readFile(path.join(root, file), 'utf8');
+    if (!file.endsWith('.yaml')) return { path: file, text: content };
+    const lines = content.split('\n');
+    let h = 0;
+    while (h < lines.length && lines[h].startsWith('#')) h++;
+    return { path: file, header: h > 0 ? lines.slice(0, h).join('\n') : undefined, doc: parse(content) };
+  };
+  const handle = await open(input, 'w');
+  try {
+    for (let i = 0; i < files.length; i += 64) {
+      const batch = await Promise.all(files.slice(i, i + 64).map(entry));
+      await handle.write(batch.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 interface FloorRun {
@@ -481,8 +558,8 @@ async function runFloor(repo: BenchRepo, input: string, out: string): Promise<Fl
   await rm(out, { recursive: true, force: true });
   const r = await runChild(repo, [path.join(repo.tools, 'floor.mjs'), input, out]);
   if (r.code !== 0) throw new Error(`floor process failed (exit ${r.code ?? r.signal}):\n${r.stderr}`);
-  const t = JSON.parse(r.stdout) as { parseMs: number; stringifyMs: number; writeMs: number };
-  return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: t.parseMs + t.stringifyMs + t.writeMs, maxRssKiB: r.maxRssKiB };
+  const t = JSON.parse(r.stdout) as { totalMs: number };
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: t.totalMs, maxRssKiB: r.maxRssKiB };
 }
 
 async function compareTrees(a: string, b: string, files: readonly string[]): Promise<string[]> {
@@ -542,7 +619,7 @@ async function benchSize(n: number, ctx: Context, options: Options, dirs: string
   const warm: SynthRun[] = [];
   const floor: FloorRun[] = [];
   const primed = path.join(repo.tools, 'tsx-cache-0');
-  const input = path.join(repo.tools, 'floor-input.json');
+  const input = path.join(repo.tools, 'floor-input.ndjson');
   const out = path.join(repo.tools, 'floor-out');
   let files: string[] = [];
   let differ: string[] = [];
@@ -553,7 +630,7 @@ async function benchSize(n: number, ctx: Context, options: Options, dirs: string
     if (k === 0) {
       // The floor's input: the documents synth wrote, as plain objects (not timed).
       files = await listTree(repo.dir);
-      await writeFile(input, JSON.stringify(await floorInput(repo.dir, files)));
+      await writeFloorInput(repo.dir, files, input);
     }
     floor.push(await runFloor(repo, input, out));
     process.stderr.write(`  floor run ${k + 1}: ${secs(floor[k].wallMs)} s${cpu(floor[k].cpuMs)}\n`);
@@ -596,10 +673,16 @@ async function runPhases(n: number, ctx: Context, dirs: string[]): Promise<void>
   const cache = path.join(repo.tools, 'tsx-cache-phases');
   await mkdir(cache, { recursive: true });
   const r = await runChild(repo, ['--import', 'tsx', path.join(repo.tools, 'phases.mjs'), REPO, repo.dir], { TMPDIR: cache, TMP: cache, TEMP: cache });
-  if (r.code !== 0) throw new Error(`phase timing failed (exit ${r.code ?? r.signal}):\n${r.stderr.slice(0, 4000)}`);
-  const result = JSON.parse(r.stdout) as { rows: { phase: string; ms: number; cpuMs: number; rssMiB: number; heapMiB: number }[]; maxRssMiB: number };
-  const total = result.rows.reduce((s, x) => s + x.ms, 0);
-  console.log(`\nPhases at N = ${n}, in one process (node --import tsx, empty tsx cache; "startup" is the time from process start):`);
+  let result: { rows: { phase: string; ms: number; cpuMs?: number; rssMiB: number; heapMiB: number; subtotal?: boolean }[]; maxRssMiB: number; failure?: string };
+  try {
+    result = JSON.parse(r.stdout) as typeof result;
+  } catch {
+    console.log(`\nPhase timing at N = ${n} failed (exit ${r.code ?? r.signal}):\n${r.stderr.slice(0, 4000)}`);
+    return;
+  }
+  const total = result.rows.filter((x) => !x.subtotal).reduce((s, x) => s + x.ms, 0);
+  console.log(`\nPhases at N = ${n}, in one process (node --import tsx, empty tsx cache; "startup" is the time from process start;`);
+  console.log('render and write are interleaved as in synth: render = time inside the file generator, write = the rest):');
   console.log(
     table(
       ['phase', 'wall s', 'share', 'CPU s', 'RSS after MiB', 'heap used MiB'],
@@ -607,6 +690,7 @@ async function runPhases(n: number, ctx: Context, dirs: string[]): Promise<void>
     ),
   );
   console.log(`total ${secs(total)} s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB (child wall ${secs(r.wallMs)} s)`);
+  if (result.failure) console.log(`phase timing stopped: ${result.failure.split('\n').slice(0, 4).join('\n  ')}`);
 }
 
 async function main(): Promise<number> {
@@ -625,13 +709,26 @@ async function main(): Promise<number> {
 
   try {
     const rows: Row[] = [];
-    for (const n of options.sizes) rows.push(await benchSize(n, ctx, options, dirs));
+    const failed: number[] = [];
+    for (const n of options.sizes) {
+      try {
+        rows.push(await benchSize(n, ctx, options, dirs));
+      } catch (error) {
+        if (!(error instanceof BenchFailure) || error.kind !== 'crash') throw error;
+        console.error(`bench: ${error.message}`);
+        failed.push(n);
+      }
+    }
+    if (rows.length === 0) {
+      console.log(`\nsynth FAILED at every size (${failed.join(', ')}); nothing to report.`);
+      return 1;
+    }
     if (options.phases) await runPhases(Math.max(...options.sizes), ctx, dirs);
 
     console.log(`\nmodelplane synth benchmark: ${ENVS.length} environments (${ENVS.join(', ')}), median of ${options.runs} runs, node ${process.version}, ${os.cpus().length} CPUs`);
     console.log(`load average at start ${loadStart}, at end ${loadavg()}${os.loadavg()[0] > os.cpus().length ? ' (busy machine: wall-clock times are noisy; the CPU columns are steadier)' : ''}`);
     console.log('synth = `node bin/modelplane.js --root <dir> synth`, wall clock of the child process incl. node startup and tsx, empty tsx cache each run.');
-    console.log('floor = child process: JSON.parse of the same documents as plain objects, yaml.stringify each, mkdir, fs.writeFile; wall clock incl. node startup.');
+    console.log('floor = child process: for each document synth wrote, JSON.parse it as a plain object, yaml.stringify, mkdir, fs.writeFile (one at a time, 32 writes in flight); wall clock incl. node startup.');
     console.log('peak RSS = largest maxRSS of the synth process over its runs.\n');
     console.log(
       table(
@@ -640,7 +737,7 @@ async function main(): Promise<number> {
       ),
     );
     console.log('\nDetail. warm = synth rerun with the tsx cache the first run filled. in-proc = without startup: synth = the time the CLI reports');
-    console.log('(compile + write), floor = parse + stringify + write. CPU = user + system time of the child, all threads (median).\n');
+    console.log('(compile + write), floor = read input + parse + stringify + write. CPU = user + system time of the child, all threads (median).\n');
     console.log(
       table(
         ['N', 'synth warm s', 'synth in-proc s', 'floor in-proc s', 'synth CPU s', 'floor CPU s', 'CPU ratio', 'floor RSS MiB'],
@@ -679,6 +776,10 @@ async function main(): Promise<number> {
     console.log(`  ${verdict(r1000 && r1000.synthMs / r1000.floorMs <= TARGETS.ratioAt1000)}  synth/floor ratio at N = 1000 ≤ ${TARGETS.ratioAt1000}: ${r1000 ? (r1000.synthMs / r1000.floorMs).toFixed(2) : 'N = 1000 not measured'}`);
     console.log(`  ${verdict(growth === undefined ? undefined : growth <= TARGETS.growth)}  growth 2000/1000 ≤ ${TARGETS.growth}: ${growth === undefined ? 'N = 1000 and 2000 not both measured' : growth.toFixed(2)}`);
     console.log(`  ${verdict(rows.some((r) => r.peakRssKiB !== undefined) ? peak < TARGETS.peakRssMiB : undefined)}  peak RSS < 1 GiB: ${peak.toFixed(0)} MiB (largest over all sizes and runs)`);
+    if (failed.length > 0) {
+      console.log(`\nsynth FAILED at N = ${failed.join(', ')} (see the error above); those sizes are missing from the table.`);
+      return 1;
+    }
     return 0;
   } catch (error) {
     if (error instanceof BenchFailure) {

@@ -12,6 +12,8 @@ import { asDefinitions, cloneReference, modelOf, referenceDefinitions, type Muta
 
 const reference = await referenceDefinitions();
 const platform = reference.platform!.value;
+/** The reference platform declares every tier's minimum replicas in prod and headroom. */
+const tierMinimumInProd = (tier: string) => platform.tiers[tier].minReplicas!.prod;
 const resolvedProd = resolvePlatform(reference).environments.find((e) => e.name === 'prod')!;
 
 /** `<file> <code> <severity> <path>` of each diagnostic, sorted. */
@@ -27,7 +29,7 @@ function derivedWarmPool(id: string): { warm: number; max: number; file: string;
   const tier = platform.tiers[model.tier];
   const version = model.versions.find((v) => v.version === prod.version)!;
   const peakRps = prod.traffic!.peakRps;
-  const warm = Math.max(tier.minReplicas.prod, Math.ceil((peakRps * tier.headroom) / version.profile.maxRpsPerReplica - 1e-9));
+  const warm = Math.max(tierMinimumInProd(model.tier), Math.ceil((peakRps * tier.headroom!) / version.profile.maxRpsPerReplica - 1e-9));
   const resolved = resolvedProd.models.find((m) => m.id === id)!.servers.find((s) => s.roles.includes('stable'))!;
   return { warm, max: prod.replicas?.max ?? resolved.replicas.max, file: loaded.file, peakRps, maxRpsPerReplica: version.profile.maxRpsPerReplica, tier: model.tier };
 }
@@ -79,7 +81,7 @@ describe('warm-pool gate (MP6010, MP6011)', () => {
   for (const id of standardWithTraffic) {
     it(`warns, without failing, about standard-tier ${id} below its warm pool`, async () => {
       const { warm, max, file } = derivedWarmPool(id);
-      if (warm <= platform.tiers.standard.minReplicas.prod) return void expect(await withReplicas(id, { min: warm, max })).toEqual([]);
+      if (warm <= tierMinimumInProd('standard')) return void expect(await withReplicas(id, { min: warm, max })).toEqual([]);
       const min = warm - 1;
       const diagnostics = await withReplicas(id, { min, max });
       expect(summary(diagnostics)).toEqual([`${file} MP6011 warning deploy.prod.replicas.min`]);
@@ -121,9 +123,9 @@ describe('warm-pool gate (MP6010, MP6011)', () => {
     const d = await cloneReference();
     const prod = modelOf(d, 'credit-limit').deploy.prod;
     delete prod.traffic;
-    prod.replicas = { min: platform.tiers.critical.minReplicas.prod - 1, max: 6 };
+    prod.replicas = { min: tierMinimumInProd('critical') - 1, max: 6 };
     expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['models/credit-limit.ts MP6011 error deploy.prod.replicas.min']);
-    prod.replicas = { min: platform.tiers.critical.minReplicas.prod, max: 6 };
+    prod.replicas = { min: tierMinimumInProd('critical'), max: 6 };
     expect(validateDefinitions(asDefinitions(d))).toEqual([]);
   });
 });
