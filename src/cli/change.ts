@@ -135,7 +135,7 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
     }
   };
   try {
-    const base = delivery.base ?? process.env.GITHUB_BASE_REF ?? (await octokit.rest.repos.get({ owner: config.owner, repo: config.repo })).data.default_branch;
+    const base = delivery.base || process.env.GITHUB_BASE_REF || (await octokit.rest.repos.get({ owner: config.owner, repo: config.repo })).data.default_branch;
     const files = { current: [] as ChangedFile[] };
     const result = await publishPullRequest(
       octokit,
@@ -157,8 +157,12 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
   } catch (error) {
     if (error instanceof UserFacingError) throw error;
     if (error instanceof GitHubError) throw new UserFacingError(`${error.message}; no pull request was opened for ${change.branch}`, ExitCode.external);
-    const s = (error as { status?: number }).status;
-    if (s !== undefined) throw new UserFacingError(`GitHub answered ${s}: ${(error as Error).message}`, ExitCode.external);
+    const e = error as { status?: number; response?: unknown };
+    if (e.status !== undefined)
+      throw new UserFacingError(
+        `${e.response === undefined ? 'GitHub could not be reached' : `GitHub answered ${e.status}`}: ${(error as Error).message}; no pull request was opened for ${change.branch}`,
+        ExitCode.external,
+      );
     throw error;
   }
 }

@@ -31,6 +31,13 @@ export type ComputeChange = (baseSha: string) => Promise<readonly ChangedFile[]>
 /** The branch moved under us (422 "not a fast forward" or "reference already exists"). */
 class BaseMoved extends Error {}
 
+/** Creating the branch failed and it does not point at our commit. */
+class BranchCreateFailed extends Error {
+  constructor(readonly original: unknown) {
+    super(message(original));
+  }
+}
+
 const status = (error: unknown) => (error as { status?: number }).status;
 const message = (error: unknown) => (error as Error).message;
 
@@ -61,7 +68,8 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
       if (spec.autoMerge) await enableAutoMerge(octokit, pr.nodeId);
       return { number: pr.number, url: pr.url, created: pr.created, commit };
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof BranchCreateFailed ? caught.original : caught;
     if (createdBranch && !(await hasOpenPullRequest(octokit, config, spec.branch).catch(() => true))) {
       await octokit.rest.git.deleteRef({ owner, repo, ref: `heads/${spec.branch}` }).catch(() => {
         throw new GitHubError(`${describe(error)}; and branch ${spec.branch} could not be deleted: delete it by hand`);
@@ -74,7 +82,9 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
 function describe(error: unknown): string {
   if (error instanceof GitHubError) return error.message;
   const s = status(error);
-  return s ? `GitHub answered ${s}: ${message(error)}` : `GitHub could not be reached: ${message(error)}`;
+  // Octokit reports a dropped connection as status 500 without a response.
+  const answered = s !== undefined && (error as { response?: unknown }).response !== undefined;
+  return answered ? `GitHub answered ${s}: ${message(error)}` : `GitHub could not be reached: ${message(error)}`;
 }
 
 /** Blobs, tree and commit are content-addressed: repeating them is harmless, so they may be retried. */
@@ -105,7 +115,15 @@ async function pointBranch(octokit: Octokit, { owner, repo }: GitHubConfig, bran
   }
   try {
     if (!exists) {
-      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha, request: { retries: 0 } });
+      try {
+        await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha, request: { retries: 0 } });
+      } catch (error) {
+        // The create may have happened although the answer was lost: then the branch is ours to clean up.
+        if (status(error) === 422) throw error;
+        const now = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }).catch(() => undefined);
+        if (now?.data.object.sha === sha) return true;
+        throw new BranchCreateFailed(error);
+      }
       return true;
     }
     // The branch is modelplane's own: it always holds one commit on the current base.

@@ -359,19 +359,13 @@ describe('a GitHub that does not work', () => {
   );
 });
 
-/**
- * Known bugs in src/ (see the report): these tests state the right behaviour
- * and are marked `it.fails` so the suite stays green until the fix; remove
- * `.fails` when fixing.
- */
-describe('known bugs', () => {
+/** Regressions: an empty GITHUB_BASE_REF, and a branch created although the answer was a 502. */
+describe('edge cases', () => {
   const emptyBaseRef = scenario({ faults: [], env: { GITHUB_BASE_REF: '' } });
   const refCreatedThenFailed = scenario({ faults: [{ match: on('POST', `${R}/git/refs`), respond: { status: 502, body: { message: 'Server Error' } }, afterHandling: true }] });
 
-  // src/cli/change.ts: `delivery.base ?? process.env.GITHUB_BASE_REF ?? default_branch`. Actions sets
-  // GITHUB_BASE_REF to '' outside pull_request events (release.yml runs on workflow_dispatch,
-  // promote.yml on schedule), so the base becomes '' and GET .../git/ref/heads/ fails.
-  it.fails(
+  // Actions sets GITHUB_BASE_REF to '' outside pull_request events (workflow_dispatch, schedule).
+  it(
     'uses the default branch when GITHUB_BASE_REF is empty, as GitHub Actions sets it on workflow_dispatch',
     async () => {
       const { github, runs } = await emptyBaseRef();
@@ -381,10 +375,8 @@ describe('known bugs', () => {
     TIMEOUT,
   );
 
-  // src/github/pull-request.ts pointBranch: createRef is sent with retries: 0, and after a 5xx the
-  // run fails without looking whether the ref was created; createdBranch is still false, so the
-  // cleanup does not delete it: a branch without a pull request is left behind.
-  it.fails(
+  // createRef is not retried blindly: after a 5xx the client looks whether the ref was created.
+  it(
     'leaves no branch without a pull request when the server created the branch but answered 502',
     async () => {
       const { github, runs } = await refCreatedThenFailed();
