@@ -141,7 +141,7 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
     const rollback = await cli('rollback', 'image-moderation', '--env', 'prod', '--no-pr');
     expect(rollback.stderr).toBe('');
     expect(rollback.code).toBe(0);
-    expect(rollback.stdout).toContain('with git revert');
+    expect(rollback.stdout).toContain('(git revert)');
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/prod/image-moderation/rollback-3.3.0');
     expect(await git('log', '-1', '--format=%s')).toBe('Revert "release image-moderation 3.3.0 to prod: canary step 0 (5%)"\n');
     expect(await git('log', '-1', '--format=%(trailers:key=Modelplane-Action,valueonly)')).toBe('rollback\n\n');
@@ -178,9 +178,10 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('main');
   });
 
-  it('exits 2 without --no-pr: opening pull requests is not available yet', async () => {
-    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod');
-    expect(result.code).toBe(2);
+  it('exits 3 without --no-pr when no GitHub token is configured, naming GITHUB_TOKEN and --no-pr', async () => {
+    const result = await repo.run(['release', 'image-moderation', '3.3.0', '--env', 'prod'], { ...IDENTITY, GITHUB_TOKEN: '' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/GITHUB_TOKEN/);
     expect(result.stderr).toMatch(/--no-pr/);
     expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
   });
