@@ -1,4 +1,3 @@
-import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
 import { resolvePlatform } from '../resolve/resolve.js';
@@ -7,9 +6,7 @@ import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
 import { checkWarmPools } from './gates-warm-pool.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
-import { checkModelNames, checkPlatformNames } from './names.js';
-import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
-import { checkSchema } from './schema-check.js';
+import { checkStructure } from './validate.js';
 
 /**
  * The safety gates: what must hold before any traffic moves.
@@ -75,21 +72,7 @@ export function withoutErrors(definitions: Definitions, found: readonly Diagnost
   return result;
 }
 
-/** The schema and reference checks `validateDefinitions` runs, for callers that did not run it. */
+/** The structural checks `validateDefinitions` runs, for callers that did not run them. */
 function preflight(definitions: Definitions): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const schemaOk = <T>(kind: 'platform' | 'model' | 'rollout-policy', loaded: Loaded<T>): boolean => {
-    const found = checkSchema(kind, loaded.value, loaded.file);
-    out.push(...found);
-    return found.length === 0;
-  };
-  const platform = definitions.platform as Loaded<PlatformDefinition> | undefined;
-  if (!platform || !schemaOk('platform', platform)) return out;
-  const policies = definitions.policies.filter((p: Loaded<RolloutPolicyDefinition>) => schemaOk('rollout-policy', p));
-  const models = definitions.models.filter((m: Loaded<ModelDefinition>) => schemaOk('model', m));
-  const policyByName = new Map(policies.map((p) => [p.value.name, p.value]));
-  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
-  for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
-  for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
-  return out;
+  return checkStructure(definitions);
 }

@@ -8,10 +8,20 @@ import { checkSchema } from './schema-check.js';
 
 /**
  * All checks over the loaded definitions. Pure: returns diagnostics, never
- * throws on bad input. Cross-reference checks run only on definitions whose
- * schema check passed, so they can trust the shape.
+ * throws on bad input. The safety gates judge only definitions that passed the
+ * structural checks.
  */
 export function validateDefinitions(definitions: Definitions): Diagnostic[] {
+  const out = checkStructure(definitions);
+  out.push(...checkGates(withoutErrors(definitions, out)));
+  return out;
+}
+
+/**
+ * Schemas, duplicates, names and cross-references. Cross-reference checks run
+ * only on definitions whose schema check passed, so they can trust the shape.
+ */
+export function checkStructure(definitions: Definitions): Diagnostic[] {
   const out: Diagnostic[] = [];
   const platform = definitions.platform;
   const platformOk = platform ? schemaOk(out, 'platform', platform) : false;
@@ -35,7 +45,6 @@ export function validateDefinitions(definitions: Definitions): Diagnostic[] {
   out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
   for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
-  out.push(...checkGates(withoutErrors({ platform, policies, models }, out)));
   return out;
 }
 
