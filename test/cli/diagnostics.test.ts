@@ -6,18 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneReference, modelOf, modelSource, positionOf } from '../support/definitions.js';
-import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
+import { differences, lines, makeRepo, STACK_FRAME, type Repo, type RunResult } from '../support/repo.js';
 
-const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
-const STACK_FRAME = /^\s{4}at /m;
-
-/** Paths whose bytes differ between two trees, plus paths only in one of them. */
-function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
-  const out: string[] = [];
-  for (const [p, bytes] of a) if (!b.has(p) || !b.get(p)!.equals(bytes)) out.push(p);
-  for (const p of b.keys()) if (!a.has(p)) out.push(p);
-  return out.sort();
-}
 
 interface Scenario {
   readonly repo: Repo;

@@ -9,19 +9,9 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cloneReference, modelOf, modelSource, referenceDefinitions } from '../support/definitions.js';
-import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
+import { differences, lines, makeRepo, STACK_FRAME, type Repo, type RunResult } from '../support/repo.js';
 
 const slug = (version: string) => `v${version.replace(/\./g, '-')}`;
-const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
-const STACK_FRAME = /^\s{4}at /m;
-
-/** Paths whose bytes differ between two trees, plus paths only in one of them. */
-function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
-  const out: string[] = [];
-  for (const [p, bytes] of a) if (!b.has(p) || !b.get(p)!.equals(bytes)) out.push(p);
-  for (const p of b.keys()) if (!a.has(p)) out.push(p);
-  return out.sort();
-}
 
 describe('modelplane synth on the reference platform', () => {
   /** Synthesized with TZ=UTC and the C locale. */

@@ -3,15 +3,14 @@
  * against a fake GitHub: a committed copy (see repo.ts), and cheap clones of it
  * so that tests running at the same time never share a work tree.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { makeRepo, REPO_ROOT, type MakeRepoOptions, type Repo, type RunResult } from './repo.js';
+import { makeRepo, REPO_ROOT, runCli as runInRepo, type MakeRepoOptions, type Repo, type RunResult } from './repo.js';
 
 const execFileAsync = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'bin/modelplane.js');
 
 /** A fixed git identity, so commits do not depend on the machine's configuration. */
 export const IDENTITY = {
@@ -84,19 +83,7 @@ export async function cloneRepo(source: string): Promise<Clone> {
   };
 }
 
-/** The CLI as a subprocess; GITHUB_ACTIONS is unset unless given. */
+/** The CLI as a subprocess, with the test git identity; GITHUB_ACTIONS is unset unless given. */
 export function runCli(root: string, args: readonly string[], extra: Readonly<Record<string, string | undefined>> = {}): Promise<RunResult> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, GITHUB_ACTIONS: undefined, ...IDENTITY, ...extra })) if (v !== undefined) env[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--root', root, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr.on('data', (b: Buffer) => stderr.push(b));
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : -1), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
-    );
-  });
+  return runInRepo(root, args, { ...IDENTITY, ...extra });
 }

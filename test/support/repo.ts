@@ -119,7 +119,8 @@ export async function listFiles(root: string, dir: string): Promise<string[]> {
     .sort();
 }
 
-function runCli(root: string, args: readonly string[], extra: Readonly<Record<string, string | undefined>> = {}): Promise<RunResult> {
+/** The CLI as a subprocess in `root`; GITHUB_ACTIONS is unset unless given. */
+export function runCli(root: string, args: readonly string[], extra: Readonly<Record<string, string | undefined>> = {}): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, GITHUB_ACTIONS: undefined, ...extra })) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
@@ -137,4 +138,17 @@ function runCli(root: string, args: readonly string[], extra: Readonly<Record<st
       }),
     );
   });
+}
+
+export const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
+
+/** A line of a JavaScript stack trace. */
+export const STACK_FRAME = /^\s{4}at /m;
+
+/** Paths whose bytes differ between two trees, plus paths only in one of them. */
+export function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
+  const out: string[] = [];
+  for (const [p, bytes] of a) if (!b.has(p) || !b.get(p)!.equals(bytes)) out.push(p);
+  for (const p of b.keys()) if (!a.has(p)) out.push(p);
+  return out.sort();
 }
