@@ -223,6 +223,27 @@ describe('synthesized reference platform', () => {
     });
   });
 
+  describe('secrets and priority', () => {
+    it('emits no Secret and no credential-like value', () => {
+      expect(ofKind('Secret')).toEqual([]);
+      for (const f of files) {
+        expect(f.content, f.path).not.toMatch(/AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{20,}|:\/\/[^/\s:@]+:[^/\s@]+@/);
+      }
+    });
+
+    it('gives each InferenceService the priority class of its own tier, and critical models only the critical one', () => {
+      const services = ofKind('InferenceService');
+      expect(services.length).toBeGreaterThan(0);
+      for (const s of services) {
+        const tier = s.object.metadata.labels?.['modelplane.io/tier'];
+        expect(s.object.spec?.predictor.priorityClassName, s.path).toBe(`modelplane-${tier}`);
+      }
+      const critical = ofKind('PriorityClass').find((p) => p.object.metadata.name === 'modelplane-critical')!;
+      const others = ofKind('PriorityClass').filter((p) => p.object.metadata.name !== 'modelplane-critical');
+      for (const o of others) expect((o.object as unknown as { value: number }).value).toBeLessThan((critical.object as unknown as { value: number }).value);
+    });
+  });
+
   describe('reproducibility', () => {
     const definitionText = ['models', 'policies']
       .flatMap((dir) => readdirSync(path.join(REPO_ROOT, dir)).map((f) => readFileSync(path.join(REPO_ROOT, dir, f), 'utf8')))
