@@ -1,5 +1,6 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
+import { bindQuery } from '../delivery/analysis.js';
 
 /**
  * Grafana dashboard of one model in one environment (JSON text): traffic by
@@ -34,7 +35,7 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
     ...model.quality.map((q) => ({
       title: `${q.name} (${q.condition})`,
       unit: 'short',
-      targets: [{ expr: q.query.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', names.predictorName(model.id, model.stable)).replaceAll('{{model}}', model.id), legendFormat: `${q.name} stable` }],
+      targets: [{ expr: bindQuery(q.query, model.namespace, names.predictorName(model.id, model.stable), model.id), legendFormat: `${q.name} stable` }],
     })),
   ];
   const dashboard = {

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
+import { bindSelector } from '../delivery/analysis.js';
 import { scalingBehavior, versionLabels } from './inference-service.js';
 import { syncWave, SyncWave } from './meta.js';
 
@@ -19,7 +20,7 @@ export class ScaledObject extends ApiObject {
   constructor(scope: Construct, id: string, { platform, model, server }: ScaledObjectProps) {
     const { requests } = platform.metricSources;
     const workload = names.predictorName(model.id, server.version);
-    const selector = requests.selector.replaceAll('{{namespace}}', server.namespace).replaceAll('{{workload}}', workload);
+    const selector = bindSelector(requests.selector, server.namespace, workload);
     super(scope, id, {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',

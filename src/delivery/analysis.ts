@@ -25,6 +25,16 @@ export interface AnalysisBinding {
   readonly stableWorkload: string;
 }
 
+/** The platform's request selector for one version: `{{namespace}}` and `{{workload}}` filled in. */
+export function bindSelector(selector: string, namespace: string, workload: string): string {
+  return selector.replaceAll('{{namespace}}', namespace).replaceAll('{{workload}}', workload);
+}
+
+/** A declared quality query with `{{namespace}}`, `{{workload}}` and `{{model}}` filled in. */
+export function bindQuery(query: string, namespace: string, workload: string, modelId: string): string {
+  return bindSelector(query, namespace, workload).replaceAll('{{model}}', modelId);
+}
+
 /** Binding to Argo Rollouts arguments, for the AnalysisTemplate. */
 export const TEMPLATE_BINDING: AnalysisBinding = {
   namespace: '{{args.namespace}}',
@@ -55,7 +65,7 @@ export function parseCondition(condition: string): { op: Comparison; threshold: 
 export function analysisChecks(platform: ResolvedPlatform, model: ResolvedModel, policy: ResolvedPolicy, bind: AnalysisBinding): AnalysisCheck[] {
   const { requests } = platform.metricSources;
   const a = policy.analysis;
-  const selector = (workload: string) => requests.selector.replaceAll('{{namespace}}', bind.namespace).replaceAll('{{workload}}', workload);
+  const selector = (workload: string) => bindSelector(requests.selector, bind.namespace, workload);
   const total = (workload: string) => `${requests.total}{${selector(workload)}}`;
   const p99 = (workload: string) => `histogram_quantile(0.99, sum by (le) (rate(${requests.durationBucketMs}{${selector(workload)}}[${a.window}])))`;
   const checks: AnalysisCheck[] = [];
@@ -99,7 +109,7 @@ export function analysisChecks(platform: ResolvedPlatform, model: ResolvedModel,
 }
 
 function qualityChecks(model: ResolvedModel, q: QualityCheckDefinition, bind: AnalysisBinding): AnalysisCheck[] {
-  const query = (workload: string) => q.query.replaceAll('{{namespace}}', bind.namespace).replaceAll('{{workload}}', workload).replaceAll('{{model}}', model.id);
+  const query = (workload: string) => bindQuery(q.query, bind.namespace, workload, model.id);
   const { op, threshold } = parseCondition(q.condition);
   const checks: AnalysisCheck[] = [{ name: q.name, query: query(bind.canaryWorkload), op, threshold, description: `${q.name} of the canary` }];
   if (q.maxDelta !== undefined)

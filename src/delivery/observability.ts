@@ -1,6 +1,6 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
-import { parseCondition } from './analysis.js';
+import { bindQuery, bindSelector, parseCondition } from './analysis.js';
 import { stepDeadlineSeconds } from './decide.js';
 
 /**
@@ -73,7 +73,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       const workload = names.predictorName(model.id, s.version);
       return {
         record: 'modelplane:replica_utilisation:ratio',
-        expr: `sum(rate(${requests.total}{${requests.selector.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', workload)}}[5m])) / (sum(kube_deployment_status_replicas_ready{namespace="${model.namespace}",deployment="${workload}"}) * ${s.profile.maxRpsPerReplica})`,
+        expr: `sum(rate(${requests.total}{${bindSelector(requests.selector, model.namespace, workload)}}[5m])) / (sum(kube_deployment_status_replicas_ready{namespace="${model.namespace}",deployment="${workload}"}) * ${s.profile.maxRpsPerReplica})`,
         labels: { ...labels, version: s.version },
       };
     }),
@@ -87,7 +87,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       : []),
   ];
   if (model.canary) {
-    const one = (workload: string) => requests.selector.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', workload);
+    const one = (workload: string) => bindSelector(requests.selector, model.namespace, workload);
     const canary = one(names.predictorName(model.id, model.canary.version));
     const stable = one(names.predictorName(model.id, model.stable));
     const errors = (s: string) => `((sum(rate(${requests.total}{${s},${requests.errorMatcher}}[5m])) or vector(0)) / sum(rate(${requests.total}{${s}}[5m])))`;
@@ -131,7 +131,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
   for (const q of model.quality) {
     const { op, threshold } = parseCondition(q.condition);
     const stableWorkload = names.predictorName(model.id, model.stable);
-    const query = q.query.replaceAll('{{namespace}}', model.namespace).replaceAll('{{workload}}', stableWorkload).replaceAll('{{model}}', model.id);
+    const query = bindQuery(q.query, model.namespace, stableWorkload, model.id);
     alerts.push({
       alert: 'ModelQualityDegraded',
       expr: `(${query}) ${inverse(op)} ${threshold}`,

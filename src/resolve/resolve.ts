@@ -223,6 +223,7 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
       replicas = stableReplicas({ ...sizing, peakRps: undefined });
     }
     if (deployment.replicas && versionRoles.includes('stable')) replicas = { ...deployment.replicas };
+    const runtime = runtimeFor(context, v);
     const weight = versionRoles.includes('canary') ? canary!.weight : versionRoles.includes('stable') ? 100 - (canary?.weight ?? 0) : 0;
     return {
       name: names.inferenceServiceName(model.id, version),
@@ -231,7 +232,7 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
       roles: versionRoles,
       weight,
       format: v.format,
-      runtime: runtimeFor(context, v),
+      runtime,
       storageUri: v.artifact.uri,
       artifactSha256: v.artifact.sha256,
       features: { ...v.features },
@@ -243,7 +244,7 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
       serviceAccountName: names.teamServiceAccount(model.owner),
       batching: deployment.batching && { ...deployment.batching },
       autoscaling: autoscalingFor(platform, pool, v, replicas),
-      probes: probesFor(model.id, runtimeFor(context, v), v),
+      probes: probesFor(model.id, runtime, v),
       logger: loggerFor(platform, model, deployment),
     };
   });

@@ -21,7 +21,7 @@ import { checkStructure } from './validate.js';
  * checks), so this never throws on bad input.
  */
 export function checkGates(definitions: Definitions, now: Date = new Date()): Diagnostic[] {
-  const valid = CHECKED.has(definitions) ? definitions : withoutErrors(definitions, preflight(definitions));
+  const valid = CHECKED.has(definitions) ? definitions : withoutErrors(definitions, checkStructure(definitions));
   const platform = valid.platform;
   if (!platform) return [];
   const context: GateContext = {
@@ -72,7 +72,3 @@ export function withoutErrors(definitions: Definitions, found: readonly Diagnost
   return result;
 }
 
-/** The structural checks `validateDefinitions` runs, for callers that did not run them. */
-function preflight(definitions: Definitions): Diagnostic[] {
-  return checkStructure(definitions);
-}
