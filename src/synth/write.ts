@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GeneratedFile } from './render.js';
 
@@ -8,49 +9,151 @@ export const GENERATED_DIR = 'generated';
 /** Files that `synth` owns outside generated/. */
 const OWNED_FILES = ['.github/CODEOWNERS'];
 
+/** Every scratch folder and the swap journal share this prefix; git ignores it (`.gitignore`). */
+export const SCRATCH_PREFIX = '.modelplane-';
+const JOURNAL = `${SCRATCH_PREFIX}swap.json`;
+
+interface Journal {
+  /** The staging folder (a sibling of generated/) that holds the complete new tree. */
+  readonly staging: string;
+  /** Every path of the new tree, relative to the root. */
+  readonly files: readonly string[];
+}
+
 /**
- * Replaces generated/ with exactly `files`: the new tree is written beside it
- * and swapped in with renames, so generated/ is never half-written. Files of
- * objects that no longer have a source disappear with the old tree.
+ * Replaces generated/ (and .github/CODEOWNERS) with exactly `files`.
+ *
+ * The new tree is first written completely into a staging folder. Writing the
+ * journal is the commit point: before it the old tree is untouched; after it
+ * the swap moves each staged file over its target with a rename (atomic per
+ * file) and then deletes files that no longer have a source. generated/ itself
+ * is never renamed, so it exists at every instant and no file in it is ever
+ * half-written. A run killed after the commit point is finished by the next
+ * `synth` (or any command that calls {@link recoverInterruptedSwap}) from the
+ * journal; a run killed before it leaves only a staging folder that is swept.
  */
 export async function writeGenerated(root: string, files: Iterable<GeneratedFile>): Promise<number> {
-  const staging = path.join(root, `.modelplane-tmp-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
+  await recoverInterruptedSwap(root);
+  const stagingName = `${SCRATCH_PREFIX}stage-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = path.join(root, stagingName);
   await mkdir(path.join(staging, GENERATED_DIR), { recursive: true });
   const dirs = new Map<string, Promise<unknown>>();
-  let count = 0;
+  const written: string[] = [];
   try {
     await inBatches(files, async (f) => {
+      assertOwnedPath(f.path);
       const dir = path.dirname(path.join(staging, f.path));
       if (!dirs.has(dir)) dirs.set(dir, mkdir(dir, { recursive: true }));
       await dirs.get(dir);
       await writeFile(path.join(staging, f.path), f.content);
-      count++;
+      written.push(f.path);
     });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+  written.sort();
+  const journal: Journal = { staging: stagingName, files: written };
+  const journalTmp = path.join(root, `${JOURNAL}.${process.pid}`);
+  await writeFile(journalTmp, JSON.stringify(journal));
+  await rename(journalTmp, path.join(root, JOURNAL)); // the commit point
+  await withSignalsDeferred(() => applySwap(root, journal));
+  return written.length;
+}
 
-  const target = path.join(root, GENERATED_DIR);
-  const old = path.join(root, `.modelplane-old-${process.pid}`);
+/**
+ * Finishes a swap that a killed run left behind (journal present: roll forward)
+ * and removes staging folders of runs killed before their commit point.
+ */
+export async function recoverInterruptedSwap(root: string): Promise<void> {
+  const journalPath = path.join(root, JOURNAL);
+  let journal: Journal | undefined;
   try {
-    if (existsSync(target)) await rename(target, old);
-    await rename(path.join(staging, GENERATED_DIR), target);
-    for (const owned of OWNED_FILES) {
-      const from = path.join(staging, owned);
-      if (!existsSync(from)) continue;
-      await mkdir(path.dirname(path.join(root, owned)), { recursive: true });
-      await rename(from, path.join(root, owned));
-    }
-  } catch (error) {
-    if (!existsSync(target) && existsSync(old)) await rename(old, target);
-    throw error;
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-    await rm(old, { recursive: true, force: true });
+    journal = JSON.parse(await readFile(journalPath, 'utf8')) as Journal;
+  } catch {
+    journal = undefined;
   }
-  return count;
+  if (journal && isScratchName(journal.staging) && existsSync(path.join(root, journal.staging))) {
+    await applySwap(root, journal);
+  } else if (existsSync(journalPath)) {
+    await unlink(journalPath);
+  }
+  const entries = await readdir(root).catch(() => [] as string[]);
+  for (const name of entries) {
+    if (!isScratchName(name) || name === JOURNAL) continue;
+    if (/^\.modelplane-(stage|tmp|old)-/.test(name) || name.startsWith(`${JOURNAL}.`)) {
+      await rm(path.join(root, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function isScratchName(name: string): boolean {
+  return name.startsWith(SCRATCH_PREFIX) && !name.includes('/') && !name.includes('\\') && name !== '..';
+}
+
+/** Paths synth may write: inside generated/, or one of the owned files. Anything else is a compiler bug. */
+export function assertOwnedPath(relative: string): void {
+  const normal = path.posix.normalize(relative);
+  const inside = normal.startsWith(`${GENERATED_DIR}/`) && !normal.split('/').includes('..');
+  if (normal !== relative || path.isAbsolute(relative) || !(inside || OWNED_FILES.includes(relative))) {
+    throw new Error(`internal error: refusing to write '${relative}' outside ${GENERATED_DIR}/`);
+  }
+}
+
+/** Idempotent: may be run again from the journal after any interruption. */
+async function applySwap(root: string, journal: Journal): Promise<void> {
+  const staging = path.join(root, journal.staging);
+  const keep = new Set(journal.files);
+  const made = new Set<string>();
+  for (const file of journal.files) {
+    assertOwnedPath(file);
+    const from = path.join(staging, file);
+    if (!existsSync(from)) continue; // moved by an earlier, interrupted attempt
+    const to = path.join(root, file);
+    const dir = path.dirname(to);
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+    await rename(from, to);
+  }
+  for (const stale of await listFiles(root, GENERATED_DIR)) {
+    if (!keep.has(stale)) await unlink(path.join(root, stale));
+  }
+  for (const owned of OWNED_FILES) {
+    if (!keep.has(owned) && existsSync(path.join(root, owned))) await unlink(path.join(root, owned));
+  }
+  await removeEmptyDirectories(path.join(root, GENERATED_DIR));
+  await unlink(path.join(root, JOURNAL)).catch(() => undefined);
+  await rm(staging, { recursive: true, force: true });
+}
+
+async function removeEmptyDirectories(dir: string, isTop = true): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return false;
+  let remaining = 0;
+  for (const e of entries) {
+    if (e.isDirectory() && (await removeEmptyDirectories(path.join(dir, e.name), false))) continue;
+    remaining++;
+  }
+  if (remaining > 0 || isTop) return false;
+  await rmdir(dir);
+  return true;
+}
+
+/** SIGINT/SIGTERM during the short rename phase wait for it to end, then exit as they would have. */
+async function withSignalsDeferred<T>(task: () => Promise<T>): Promise<T> {
+  const pending: NodeJS.Signals[] = [];
+  const hold = (signal: NodeJS.Signals) => pending.push(signal);
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  try {
+    return await task();
+  } finally {
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+    if (pending.length > 0) process.kill(process.pid, pending[0]);
+  }
 }
 
 /**
