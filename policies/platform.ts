@@ -201,6 +201,8 @@ export default definePlatform({
       minReplicas: { staging: 1, prod: 3 },
       headroom: 1.5,
       batching: false,
+      // Errors instead of warnings for replica shortfalls, simulated ramps, 2 replicas in production, paging alerts.
+      strict: true,
     },
     standard: {
       priority: 100000,

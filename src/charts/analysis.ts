@@ -2,13 +2,14 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../delivery/analysis.js';
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
-import { names } from '../resolve/index.js';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
 
 export interface AnalysisProps {
   readonly platform: ResolvedPlatform;
   readonly model: ResolvedModel;
   readonly policy: ResolvedPolicy;
+  /** Name of the AnalysisTemplate (from the resolved model). */
+  readonly templateName: string;
 }
 
 /** Consecutive query errors (Prometheus not answering) after which a metric is in Error, which rolls back. */
@@ -27,7 +28,7 @@ function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: rea
     provider: {
       prometheus: {
         address: platform.metricSources.prometheus.address,
-        timeout: platform.metricSources.prometheus.timeoutSeconds ?? 30,
+        timeout: platform.metricSources.prometheus.timeoutSeconds,
         query: check.query,
       },
     },
@@ -40,12 +41,12 @@ function labels(model: ResolvedModel, policy: ResolvedPolicy) {
 
 /** The policy's checks for one model, parameterised by namespace and workloads. */
 export class AnalysisTemplate extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model, policy }: AnalysisProps) {
+  constructor(scope: Construct, id: string, { platform, model, policy, templateName }: AnalysisProps) {
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: {
-        name: names.analysisTemplateName(model.id, policy.name),
+        name: templateName,
         namespace: model.namespace,
         labels: labels(model, policy),
         annotations: syncWave(SyncWave.analysis),
@@ -64,14 +65,14 @@ export class AnalysisTemplate extends ApiObject {
  * the step is committed and prunes it when the step changes.
  */
 export class AnalysisRun extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model, policy }: AnalysisProps) {
+  constructor(scope: Construct, id: string, { platform, model, policy, templateName }: AnalysisProps) {
     if (!model.canary) throw new Error(`AnalysisRun: ${model.id} has no canary`);
     const canary = model.canary;
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisRun',
       metadata: {
-        name: names.analysisRunName(model.id, canary.version, canary.step),
+        name: canary.analysisRun,
         namespace: model.namespace,
         labels: {
           ...labels(model, policy),
@@ -82,7 +83,7 @@ export class AnalysisRun extends ApiObject {
         annotations: {
           ...syncWave(SyncWave.analysis),
           'modelplane.io/weight': String(canary.weight),
-          'modelplane.io/template': names.analysisTemplateName(model.id, policy.name),
+          'modelplane.io/template': templateName,
           // Argo CD must not delete and re-create a running analysis on an unrelated sync.
           'argocd.argoproj.io/sync-options': 'Replace=false',
         },

@@ -1,7 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedTeam } from '../resolve/index.js';
-import { names } from '../resolve/index.js';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
 import { ANALYSIS_TRIGGER, NotificationsConfig } from './notifications.js';
 
@@ -35,8 +34,8 @@ export class ArgoCdChart extends Chart {
     const ns = platform.argocdNamespace;
     const base = `generated/${env.name}`;
     new ApiObject(this, 'root', applicationManifest(platform, env, {
-      name: names.rootApplicationName(env.name),
-      project: names.platformProjectName(env.name),
+      name: env.argocd.rootApplication,
+      project: env.argocd.platformProject,
       path: `${base}/_argocd`,
       server: 'https://kubernetes.default.svc',
       namespace: ns,
@@ -46,7 +45,7 @@ export class ArgoCdChart extends Chart {
     new ApiObject(this, 'platform-project', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AppProject',
-      metadata: { name: names.platformProjectName(env.name), namespace: ns, labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name }, annotations: syncWave(SyncWave.projects) },
+      metadata: { name: env.argocd.platformProject, namespace: ns, labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name }, annotations: syncWave(SyncWave.projects) },
       spec: {
         description: `modelplane platform objects in ${env.name}`,
         sourceRepos: [platform.repoURL],
@@ -61,8 +60,8 @@ export class ArgoCdChart extends Chart {
       },
     });
     new ApiObject(this, 'platform-app', applicationManifest(platform, env, {
-      name: names.platformApplicationName(env.name),
-      project: names.platformProjectName(env.name),
+      name: env.argocd.platformApplication,
+      project: env.argocd.platformProject,
       path: `${base}/_platform`,
       server: env.cluster,
       wave: SyncWave.clusterScoped,

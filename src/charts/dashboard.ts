@@ -1,5 +1,4 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
-import { names } from '../resolve/index.js';
 import { bindQuery } from '../delivery/analysis.js';
 
 /**
@@ -13,7 +12,7 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
     { title: 'Requests per second by version', unit: 'reqps', targets: [{ expr: `modelplane:requests:rate5m{${m}}`, legendFormat: '{{destination_workload}}' }] },
     { title: 'Error ratio (5m)', unit: 'percentunit', targets: [{ expr: `modelplane:error_ratio:rate5m{${m}}`, legendFormat: 'error ratio' }, { expr: `vector(${1 - model.tier.availability})`, legendFormat: 'error budget' }] },
     {
-      title: `p99 latency vs ${model.tier.p99BudgetMs ?? 'no'} ms budget`,
+      title: `p99 latency vs ${model.tier.p99BudgetMs === undefined ? 'no' : model.tier.p99BudgetMs} ms budget`,
       unit: 'ms',
       targets: [
         { expr: `modelplane:latency_ms:p99{${m}}`, legendFormat: 'p99 {{destination_workload}}' },
@@ -24,7 +23,7 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
       title: 'Ready replicas vs warm pool',
       unit: 'short',
       targets: model.servers.flatMap((s) => [
-        { expr: `sum(kube_deployment_status_replicas_ready{namespace="${model.namespace}",deployment="${names.predictorName(model.id, s.version)}"})`, legendFormat: `ready ${s.version}` },
+        { expr: `sum(kube_deployment_status_replicas_ready{namespace="${model.namespace}",deployment="${s.predictorName}"})`, legendFormat: `ready ${s.version}` },
         { expr: `vector(${s.replicas.min})`, legendFormat: `warm pool ${s.version}` },
       ]),
     },
@@ -35,7 +34,7 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
     ...model.quality.map((q) => ({
       title: `${q.name} (${q.condition})`,
       unit: 'short',
-      targets: [{ expr: bindQuery(q.query, model.namespace, names.predictorName(model.id, model.stable), model.id), legendFormat: `${q.name} stable` }],
+      targets: [{ expr: bindQuery(q.query, model.namespace, model.workloads.stable, model.id), legendFormat: `${q.name} stable` }],
     })),
   ];
   const dashboard = {

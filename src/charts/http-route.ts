@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel } from '../resolve/index.js';
-import { names } from '../resolve/index.js';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
 
 export const TENANT_HEADER = 'x-tenant';
@@ -34,7 +33,9 @@ export function modelPaths(modelId: string) {
 }
 
 function backend(model: ResolvedModel, version: string, weight?: number) {
-  return { name: names.predictorName(model.id, version), port: 80, ...(weight === undefined ? {} : { weight }) };
+  const server = model.servers.find((s) => s.version === version);
+  if (!server) throw new Error(`HTTPRoute: ${model.id} has no server for ${version}`);
+  return { name: server.predictorName, port: 80, ...(weight === undefined ? {} : { weight }) };
 }
 
 export function httpRouteManifest({ env, model }: HttpRouteProps) {
@@ -55,7 +56,7 @@ export function httpRouteManifest({ env, model }: HttpRouteProps) {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: {
-      name: names.routeName(model.id),
+      name: model.route,
       namespace: model.namespace,
       labels: { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': env.name },
       annotations: {

@@ -39,11 +39,10 @@ export function versionLabels(model: ResolvedModel, server: ResolvedServer): Rec
 
 export function inferenceServiceManifest({ platform, model, server }: InferenceServiceProps) {
   const pool = model.pool;
-  const gpuResource = pool.gpu?.resourceName ?? 'nvidia.com/gpu';
   const quantities: Record<string, string> = {
     cpu: cpuQuantity(server.resources.cpu),
     memory: memoryQuantity(server.resources.memoryGiB),
-    ...(server.resources.gpus > 0 ? { [gpuResource]: String(server.resources.gpus) } : {}),
+    ...(server.resources.gpus > 0 ? { [pool.gpuResourceName]: String(server.resources.gpus) } : {}),
   };
   return {
     apiVersion: 'serving.kserve.io/v1beta1',

@@ -26,10 +26,11 @@ export class ModelChart extends Chart {
     new ModelPrometheusRule(this, 'rules', { platform, model });
     new ModelDashboard(this, 'dashboard', { platform, model });
     // Templates of the environment's policy and of the canary's, so checks are reviewable before a release.
-    const policyNames = new Set([env.defaultPolicy, model.canary?.policy].filter((p): p is string => p !== undefined));
-    for (const policy of platform.policies.filter((p) => policyNames.has(p.name) && p.steps.length > 0)) {
-      new AnalysisTemplate(this, `analysis-template-${policy.name}`, { platform, model, policy });
-      if (model.canary?.policy === policy.name) new AnalysisRun(this, 'analysis-run', { platform, model, policy });
+    for (const template of model.analysisTemplates) {
+      const policy = platform.policies.find((p) => p.name === template.policy);
+      if (!policy) throw new Error(`ModelChart: policy ${template.policy} of ${model.id} is not resolved`);
+      new AnalysisTemplate(this, `analysis-template-${policy.name}`, { platform, model, policy, templateName: template.name });
+      if (model.canary?.policy === policy.name) new AnalysisRun(this, 'analysis-run', { platform, model, policy, templateName: template.name });
     }
   }
 }

@@ -8,11 +8,6 @@ export const ANALYSIS_TRIGGER = 'on-analysis-finished';
 /** repository_dispatch event type that starts the promote workflow. */
 export const DISPATCH_EVENT = 'analysis-finished';
 
-/** `owner/name` of a GitHub repository URL, if it is one. */
-export function githubRepository(repoURL: string): string | undefined {
-  const match = /github\.com[:/]([^/]+)\/([^/]+?)(\.git)?\/?$/.exec(repoURL);
-  return match ? `${match[1]}/${match[2]}` : undefined;
-}
 
 /**
  * Argo CD Notifications: when an AnalysisRun of a model's Application turns
@@ -23,7 +18,7 @@ export function githubRepository(repoURL: string): string | undefined {
  */
 export class NotificationsConfig extends ApiObject {
   constructor(scope: Construct, id: string, { platform }: { platform: ResolvedPlatform }) {
-    const repository = githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY';
+    const repository = platform.githubRepository;
     super(scope, id, {
       apiVersion: 'v1',
       kind: 'ConfigMap',

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
-import { names } from '../resolve/index.js';
 import { bindSelector } from '../delivery/analysis.js';
 import { scalingBehavior, versionLabels } from './inference-service.js';
 import { syncWave, SyncWave } from './meta.js';
@@ -19,7 +18,7 @@ export interface ScaledObjectProps {
 export class ScaledObject extends ApiObject {
   constructor(scope: Construct, id: string, { platform, model, server }: ScaledObjectProps) {
     const { requests } = platform.metricSources;
-    const workload = names.predictorName(model.id, server.version);
+    const workload = server.predictorName;
     const selector = bindSelector(requests.selector, server.namespace, workload);
     super(scope, id, {
       apiVersion: 'keda.sh/v1alpha1',

@@ -103,6 +103,13 @@ export interface TierDefinition {
   readonly rampSeconds?: number;
   /** Whether pods of this tier may preempt others. @default true for tiers with priority >= 1000000 */
   readonly preempting?: boolean;
+  /**
+   * Strict tiers: a minimum below the warm pool is an error (not a warning), the
+   * declared traffic ramp is simulated, production needs at least 2 minimum
+   * replicas, and SLO alerts page instead of opening a ticket.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 export interface RuntimeDefinition {

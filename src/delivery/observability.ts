@@ -117,7 +117,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       alert: 'ModelLatencyBudgetExceeded',
       expr: `max(modelplane:latency_ms:p99{model="${model.id}",namespace="${model.namespace}"}) > ${model.tier.p99BudgetMs} and ${guard}`,
       for: '10m',
-      labels: { ...route, severity: model.tier.name === 'critical' ? 'page' : 'ticket', slo: 'latency' },
+      labels: { ...route, severity: model.tier.strict ? 'page' : 'ticket', slo: 'latency' },
       annotations: { summary: `${model.id} in ${model.env}: p99 latency above the ${model.tier.p99BudgetMs} ms budget of the ${model.tier.name} tier` },
     });
   if (model.peakRps !== undefined && model.peakRps > 0)
@@ -125,7 +125,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       alert: 'ModelMetricsAbsent',
       expr: `absent(${requests.total}{${sel}})`,
       for: '10m',
-      labels: { ...route, severity: model.tier.name === 'critical' ? 'page' : 'ticket' },
+      labels: { ...route, severity: model.tier.strict ? 'page' : 'ticket' },
       annotations: { summary: `${model.id} in ${model.env} is a hot model (peak ${model.peakRps} rps) but its request metrics have vanished` },
     });
   for (const q of model.quality) {

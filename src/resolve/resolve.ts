@@ -11,6 +11,7 @@ import * as names from './names.js';
 import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
 import type {
   ResolvedEnvironment,
+  ResolvedMetricSources,
   ResolvedModel,
   ResolvedPlatform,
   ResolvedPolicy,
@@ -23,6 +24,9 @@ import type {
   Resources,
   ServerRole,
 } from './types.js';
+
+/** The extended resource GPUs are requested as when a pool names none. */
+export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sortedKeys = (o: object | undefined) => Object.keys(o ?? {}).sort();
@@ -43,11 +47,31 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     platformTeamGithub: platform.platformTeam.github,
     deploymentMode: platform.deploymentMode ?? 'Standard',
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
-    metricSources: platform.metricSources,
+    metricSources: resolveMetricSources(platform),
+    githubRepository: githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY',
     policies: [...definitions.policies].map((p) => resolvePolicy(p)).sort(byName),
     environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, definitions.policies, models, env)),
     modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
   };
+}
+
+function resolveMetricSources(platform: PlatformDefinition): ResolvedMetricSources {
+  const m = platform.metricSources;
+  return {
+    prometheus: { address: m.prometheus.address, timeoutSeconds: m.prometheus.timeoutSeconds ?? 30 },
+    requests: { ...m.requests },
+    gpuUtilization: m.gpuUtilization ?? 'DCGM_FI_DEV_GPU_UTIL',
+    modelServer: {
+      queueSecondsBucket: m.modelServer?.queueSecondsBucket ?? 'request_queue_seconds_bucket',
+      batchSizeBucket: m.modelServer?.batchSizeBucket ?? 'batch_size_bucket',
+    },
+  };
+}
+
+/** `owner/name` of a GitHub repository URL, if it is one. */
+export function githubRepository(repoURL: string): string | undefined {
+  const match = /github\.com[:/]([^/]+)\/([^/]+?)(\.git)?\/?$/.exec(repoURL);
+  return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
 export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): ResolvedPolicy {
@@ -93,7 +117,7 @@ function resolveEnvironment(
     const r = platform.runtimes[name];
     return { name, image: r.image, formats: [...r.formats], protocols: [...(r.protocols ?? ['v1', 'v2'])], args: [...(r.args ?? [])], gpu: r.gpu ?? false };
   });
-  const context = { platform, policies, env, tiers, pools, runtimes };
+  const context = { platform, policies, env, tiers, pools, runtimes, defaultPolicy: defaultPolicyFor(platform, policyFiles, env) };
   const resolvedModels = models.filter((m) => m.value.deploy[env]).map((m) => resolveModel(context, m));
   const gpuResourceNames = [...new Set(pools.flatMap((p) => (p.gpu ? [p.gpu.resourceName] : [])))].sort();
   const teams = sortedKeys(platform.teams).map((name) => resolveTeam(platform, name, env, resolvedModels, gpuResourceNames));
@@ -103,6 +127,7 @@ function resolveEnvironment(
     cluster: definition.cluster,
     gateway: { ...definition.gateway },
     defaultPolicy: defaultPolicyFor(platform, policyFiles, env),
+    argocd: { rootApplication: names.rootApplicationName(env), platformApplication: names.platformApplicationName(env), platformProject: names.platformProjectName(env) },
     teams,
     tiers,
     pools,
@@ -127,6 +152,7 @@ function resolveTier(platform: PlatformDefinition, name: string, env: string): R
     minReplicas: perEnv(t.minReplicas, env, 1),
     headroom: t.headroom ?? 1.3,
     batching: t.batching ?? true,
+    strict: t.strict ?? false,
   };
 }
 
@@ -137,7 +163,8 @@ function resolvePool(p: NodePoolDefinition, name: string, env: string): Resolved
     nodes: p.nodes[env] ?? 0,
     nodeSelector: { ...p.nodeSelector },
     taints: [...(p.taints ?? [])],
-    gpu: p.gpu && { model: p.gpu.model, memoryGiB: p.gpu.memoryGiB, perNode: p.gpu.perNode, resourceName: p.gpu.resourceName ?? 'nvidia.com/gpu' },
+    gpu: p.gpu && { model: p.gpu.model, memoryGiB: p.gpu.memoryGiB, perNode: p.gpu.perNode, resourceName: p.gpu.resourceName ?? DEFAULT_GPU_RESOURCE },
+    gpuResourceName: p.gpu?.resourceName ?? DEFAULT_GPU_RESOURCE,
     cpuPerNode: p.cpuPerNode,
     memoryGiBPerNode: p.memoryGiBPerNode,
     hourlyPriceUsd: p.hourlyPriceUsd,
@@ -181,6 +208,7 @@ interface Context {
   readonly tiers: readonly ResolvedTier[];
   readonly pools: readonly ResolvedPool[];
   readonly runtimes: readonly ResolvedRuntime[];
+  readonly defaultPolicy?: string;
 }
 
 function must<T>(value: T | undefined, what: string): T {
@@ -200,7 +228,7 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     const policy = must(context.policies.get(deployment.canary.policy), `policy ${deployment.canary.policy}`);
     const weight = must(policy.steps[deployment.canary.step], `step ${deployment.canary.step}`).weight;
     const next = policy.steps[deployment.canary.step + 1]?.weight ?? 100;
-    return { version: deployment.canary.version, policy: policy.name, step: deployment.canary.step, weight, next };
+    return { version: deployment.canary.version, policy: policy.name, step: deployment.canary.step, weight, next, analysisRun: names.analysisRunName(model.id, deployment.canary.version, deployment.canary.step) };
   })();
   const tenants = sortedKeys(deployment.tenants).map((tenant) => ({ tenant, version: deployment.tenants![tenant] }));
 
@@ -214,7 +242,8 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
 
   const stableMin = stableReplicas(sizingFor(model, deployment, tier, deployment.version)).min;
   const servers = [...roles.entries()].map(([version, versionRoles]): ResolvedServer => {
-    const v = must(model.versions.find((x) => x.version === version), `version ${version}`);
+    const versionIndex = model.versions.findIndex((x) => x.version === version);
+    const v = must(model.versions[versionIndex], `version ${version}`);
     const sizing = sizingFor(model, deployment, tier, version);
     let replicas = stableReplicas(sizing);
     if (versionRoles.includes('canary') && !versionRoles.includes('stable') && canary) {
@@ -227,6 +256,8 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     const weight = versionRoles.includes('canary') ? canary!.weight : versionRoles.includes('stable') ? 100 - (canary?.weight ?? 0) : 0;
     return {
       name: names.inferenceServiceName(model.id, version),
+      predictorName: names.predictorName(model.id, version),
+      versionIndex,
       namespace,
       version,
       roles: versionRoles,
@@ -262,9 +293,15 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     namespace,
     project: names.teamProjectName(model.owner, env),
     application: names.modelApplicationName(model.id, env),
+    route: names.routeName(model.id),
+    workloads: { stable: names.predictorName(model.id, deployment.version), canary: canary && names.predictorName(model.id, canary.version) },
+    analysisTemplates: [...context.policies.values()]
+      .filter((p) => (p.name === context.defaultPolicy || p.name === canary?.policy) && p.steps.length > 0)
+      .map((p) => ({ policy: p.name, name: names.analysisTemplateName(model.id, p.name) }))
+      .sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
     pool,
     stable: deployment.version,
-    canary: canary && { version: canary.version, policy: canary.policy, step: canary.step, weight: canary.weight },
+    canary: canary && { version: canary.version, policy: canary.policy, step: canary.step, weight: canary.weight, analysisRun: canary.analysisRun },
     previous: deployment.previous && { ...deployment.previous },
     tenants,
     peakRps: deployment.traffic?.peakRps,

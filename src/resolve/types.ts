@@ -1,6 +1,16 @@
 import type { AutoscalerModel } from './simulate.js';
 import type { BuiltInCheck, FeatureType, LineageDefinition, MetricSourcesDefinition, ProfileDefinition, QualityCheckDefinition, Taint } from '../definitions/index.js';
 
+/** Metric sources with every default applied. */
+export interface ResolvedMetricSources {
+  readonly prometheus: { readonly address: string; readonly timeoutSeconds: number };
+  readonly requests: MetricSourcesDefinition['requests'];
+  /** GPU utilisation per pod. */
+  readonly gpuUtilization: string;
+  /** Model-server histograms: queueing delay and batch size. */
+  readonly modelServer: { readonly queueSecondsBucket: string; readonly batchSizeBucket: string };
+}
+
 /**
  * The resolved platform: every default applied, every reference followed, one
  * entry per environment. Charts, plans and the promoter read only this.
@@ -12,7 +22,9 @@ export interface ResolvedPlatform {
   readonly platformTeamGithub: string;
   readonly deploymentMode: string;
   readonly serviceAccountAnnotation: string;
-  readonly metricSources: MetricSourcesDefinition;
+  readonly metricSources: ResolvedMetricSources;
+  /** `owner/name` of the repository on GitHub, or `OWNER/REPOSITORY` when repoURL is not a GitHub URL. */
+  readonly githubRepository: string;
   /** Rollout policies, sorted by name. */
   readonly policies: readonly ResolvedPolicy[];
   /** Sorted by name. */
@@ -49,6 +61,8 @@ export interface ResolvedEnvironment {
   readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
   /** Policy `release` uses in this environment. */
   readonly defaultPolicy?: string;
+  /** Argo CD names of the environment. */
+  readonly argocd: { readonly rootApplication: string; readonly platformApplication: string; readonly platformProject: string };
   readonly teams: readonly ResolvedTeam[];
   readonly tiers: readonly ResolvedTier[];
   readonly pools: readonly ResolvedPool[];
@@ -85,6 +99,12 @@ export interface ResolvedTier {
   readonly minReplicas: number;
   readonly headroom: number;
   readonly batching: boolean;
+  /**
+   * Strict tiers: replica shortfalls against the warm pool are errors (not
+   * warnings), the declared ramp is simulated, production needs 2 minimum
+   * replicas, and SLO alerts page instead of opening a ticket.
+   */
+  readonly strict: boolean;
 }
 
 export interface ResolvedPool {
@@ -94,6 +114,8 @@ export interface ResolvedPool {
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
   readonly gpu?: { readonly model: string; readonly memoryGiB: number; readonly perNode: number; readonly resourceName: string };
+  /** Extended resource a replica's GPUs are requested as (the GPU's, else `nvidia.com/gpu`). */
+  readonly gpuResourceName: string;
   readonly cpuPerNode: number;
   readonly memoryGiBPerNode: number;
   readonly hourlyPriceUsd: number;
@@ -117,6 +139,8 @@ export interface ResolvedCanary {
   readonly step: number;
   /** Percentage of default traffic sent to the canary at this step. */
   readonly weight: number;
+  /** The AnalysisRun of this step. */
+  readonly analysisRun: string;
 }
 
 /** One model deployed in one environment. */
@@ -133,6 +157,12 @@ export interface ResolvedModel {
   readonly namespace: string;
   readonly project: string;
   readonly application: string;
+  /** The model's HTTPRoute. */
+  readonly route: string;
+  /** Predictor Deployments (and Services) of the stable and canary versions. */
+  readonly workloads: { readonly stable: string; readonly canary?: string };
+  /** AnalysisTemplates emitted for the model: the environment's default policy and the canary's, if they have steps. */
+  readonly analysisTemplates: readonly { readonly policy: string; readonly name: string }[];
   readonly pool: ResolvedPool;
   readonly stable: string;
   readonly canary?: ResolvedCanary;
@@ -151,6 +181,10 @@ export interface ResolvedModel {
 /** One live version of a model: becomes one InferenceService. */
 export interface ResolvedServer {
   readonly name: string;
+  /** The Deployment (and Service) KServe creates for the predictor. */
+  readonly predictorName: string;
+  /** Index of the version in the model's `versions`. */
+  readonly versionIndex: number;
   readonly namespace: string;
   readonly version: string;
   readonly roles: readonly ServerRole[];

@@ -1,8 +1,8 @@
 import type { ModelDefinition } from '../definitions/index.js';
 import type { FieldPath } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
-import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedPool, ResolvedServer } from '../resolve/index.js';
-import { type Findings, type GateContext, num, placements } from './gates-context.js';
+import type { ResolvedEnvironment, ResolvedModel, ResolvedPool, ResolvedServer } from '../resolve/index.js';
+import { type Findings, type GateContext, num, placements, resolvedModel } from './gates-context.js';
 
 const EPSILON = 1e-9;
 
@@ -12,7 +12,8 @@ const EPSILON = 1e-9;
  * canary, tenant pins, previous) must fit the pool's nodes, and one replica
  * must fit one node.
  */
-export function checkCapacity(context: GateContext, resolved: ResolvedPlatform, found: Findings): void {
+export function checkCapacity(context: GateContext, found: Findings): void {
+  const resolved = context.resolved;
   const byFile = new Map(context.models.map((m) => [m.file, m.value]));
   const platformFile = context.platform.file;
   for (const env of resolved.environments) {
@@ -81,28 +82,21 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
     found.error('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
 }
 
-/** Resolved models by `<env>\n<file>`. */
-export type ResolvedModels = ReadonlyMap<string, ResolvedModel>;
-
-export function resolvedModels(resolved: ResolvedPlatform): ResolvedModels {
-  return new Map(resolved.environments.flatMap((e) => e.models.map((m) => [`${e.name}\n${m.file}`, m] as const)));
-}
-
 /**
  * Latency budget (MP6005, MP6006) and replica bounds (MP6007–MP6009) of one
  * model. Effective minimum replicas come from the resolved platform.
  */
-export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, resolved: ResolvedModels, found: Findings): void {
+export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, found: Findings): void {
   const model = loaded.value;
   const file = loaded.file;
-  const platform = context.platform.value;
-  const tier = platform.tiers[model.tier];
-  if (!tier) return;
-  const budget = tier.p99BudgetMs;
-  const live = placements(model);
+  const live = placements(context, loaded);
 
   for (const env of Object.keys(model.deploy)) {
     const d = model.deploy[env];
+    const resolved = resolvedModel(context, env, file);
+    if (!resolved) continue;
+    const tier = resolved.tier;
+    const budget = tier.p99BudgetMs;
     const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
     if (d.batching && tier.batching === false)
       found.error('MP6006', file, at('batching'), `deploy.${env}.batching is set, but tier '${model.tier}' does not allow batching (tiers.${model.tier}.batching is false): remove batching or move the model to a tier that batches`);
@@ -130,17 +124,17 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
     if (d.replicas && d.replicas.min === 0 && budget !== undefined)
       found.error('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
 
-    const environment = platform.environments[env];
-    if (model.tier === 'critical' && environment?.production) {
-      const stable = resolved.get(`${env}\n${file}`)?.servers.find((s) => s.roles.includes('stable'));
+    const environment = context.resolved.environments.find((e) => e.name === env);
+    if (tier.strict && environment?.production) {
+      const stable = resolved.servers.find((s) => s.roles.includes('stable'));
       if (stable && stable.replicas.min < 2)
         found.error(
           'MP6008',
           file,
           d.replicas ? at('replicas', 'min') : at('replicas'),
           d.replicas
-            ? `deploy.${env}.replicas.min is ${d.replicas.min}, but a critical-tier model needs at least 2 minimum replicas in production environment '${env}': set min to 2 or more`
-            : `deploy.${env} runs ${stable.replicas.min} minimum replica (tier '${model.tier}' minimum and traffic), but a critical-tier model needs at least 2 in production environment '${env}': set deploy.${env}.replicas or tiers.critical.minReplicas.${env}`,
+            ? `deploy.${env}.replicas.min is ${d.replicas.min}, but a model of strict tier '${model.tier}' needs at least 2 minimum replicas in production environment '${env}': set min to 2 or more`
+            : `deploy.${env} runs ${stable.replicas.min} minimum replica (tier '${model.tier}' minimum and traffic), but a model of strict tier '${model.tier}' needs at least 2 in production environment '${env}': set deploy.${env}.replicas or tiers.${model.tier}.minReplicas.${env}`,
         );
     }
   }

@@ -1,26 +1,25 @@
-import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
+import type { ModelDefinition, PlatformDefinition } from '../definitions/index.js';
 import type { Diagnostic, FieldPath, Severity } from '../diagnostics/index.js';
 import { formatPath } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
-import { defaultPolicyFor } from '../resolve/resolve.js';
+import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedPolicy, ServerRole } from '../resolve/index.js';
 
-/** What every gate reads: definitions that passed the schema and reference checks. */
+/**
+ * What every gate reads: the resolved platform, and the definitions it was
+ * resolved from (which passed the schema and reference checks), for field paths.
+ */
 export interface GateContext {
   readonly platform: Loaded<PlatformDefinition>;
-  readonly policies: ReadonlyMap<string, RolloutPolicyDefinition>;
-  readonly policyFiles: readonly Loaded<RolloutPolicyDefinition>[];
+  readonly resolved: ResolvedPlatform;
   readonly models: readonly Loaded<ModelDefinition>[];
   /** The moment approvals are compared with. */
   readonly now: Date;
 }
 
-/** Why a version is live in an environment. */
-export type Role = 'stable' | 'canary' | 'tenant' | 'previous';
-
-/** One place a version is live: an environment and a role. */
+/** One place a version is live: an environment and a role of its resolved server. */
 export interface Placement {
   readonly env: string;
-  readonly role: Role;
+  readonly role: ServerRole;
   readonly version: string;
   /** Index of the version in `versions`. */
   readonly index: number;
@@ -28,25 +27,38 @@ export interface Placement {
   readonly path: FieldPath;
   /** Whether the role receives traffic (every role but `previous`). */
   readonly traffic: boolean;
+  readonly model: ResolvedModel;
+  readonly server: ResolvedModel['servers'][number];
 }
 
-/** Every place a version of the model is live, in deploy order: stable, canary, tenants, previous. */
-export function placements(model: ModelDefinition): Placement[] {
-  const index = new Map<string, number>();
-  model.versions.forEach((v, i) => {
-    if (!index.has(v.version)) index.set(v.version, i);
-  });
+/** The resolved model of a definition file in an environment. */
+export function resolvedModel(context: GateContext, env: string, file: string): ResolvedModel | undefined {
+  return environment(context, env)?.models.find((m) => m.file === file);
+}
+
+export function environment(context: GateContext, env: string): ResolvedEnvironment | undefined {
+  return context.resolved.environments.find((e) => e.name === env);
+}
+
+/**
+ * Every place a version of the model is live, from the roles of its resolved
+ * servers, environments in deploy order; one placement per tenant pin.
+ */
+export function placements(context: GateContext, loaded: Loaded<ModelDefinition>): Placement[] {
   const out: Placement[] = [];
-  const add = (env: string, role: Role, version: string, path: FieldPath) => {
-    const i = index.get(version);
-    if (i !== undefined) out.push({ env, role, version, index: i, path, traffic: role !== 'previous' });
-  };
-  for (const env of Object.keys(model.deploy)) {
-    const d = model.deploy[env];
-    add(env, 'stable', d.version, ['deploy', env, 'version']);
-    if (d.canary) add(env, 'canary', d.canary.version, ['deploy', env, 'canary', 'version']);
-    for (const tenant of Object.keys(d.tenants ?? {}).sort()) add(env, 'tenant', d.tenants![tenant], ['deploy', env, 'tenants', tenant]);
-    if (d.previous) add(env, 'previous', d.previous.version, ['deploy', env, 'previous', 'version']);
+  for (const env of Object.keys(loaded.value.deploy)) {
+    const model = resolvedModel(context, env, loaded.file);
+    if (!model) continue;
+    for (const server of model.servers) {
+      const at = (role: ServerRole, path: FieldPath) =>
+        out.push({ env, role, version: server.version, index: server.versionIndex, path, traffic: role !== 'previous', model, server });
+      for (const role of server.roles) {
+        if (role === 'stable') at(role, ['deploy', env, 'version']);
+        else if (role === 'canary') at(role, ['deploy', env, 'canary', 'version']);
+        else if (role === 'previous') at(role, ['deploy', env, 'previous', 'version']);
+        else for (const t of model.tenants.filter((x) => x.version === server.version)) at(role, ['deploy', env, 'tenants', t.tenant]);
+      }
+    }
   }
   return out;
 }
@@ -59,18 +71,14 @@ export interface AppliedGates {
   readonly offline: Readonly<Record<string, string>>;
 }
 
-/**
- * Gates of a placement that receives traffic. Undefined when the policy it
- * names is not available (its own checks failed and were reported).
- */
-export function gatesFor(context: GateContext, model: ModelDefinition, placement: Placement): AppliedGates | undefined {
+/** Gates of a placement that receives traffic, from the resolved policies. */
+export function gatesFor(context: GateContext, placement: Placement): AppliedGates | undefined {
   if (!placement.traffic) return undefined;
-  const name =
-    placement.role === 'canary' ? model.deploy[placement.env]?.canary?.policy : defaultPolicyFor(context.platform.value, context.policyFiles, placement.env);
+  const name = placement.role === 'canary' ? placement.model.canary?.policy : environment(context, placement.env)?.defaultPolicy;
   if (name === undefined) return { requireApproval: true, offline: {} };
-  const policy = context.policies.get(name);
+  const policy: ResolvedPolicy | undefined = context.resolved.policies.find((p) => p.name === name);
   if (!policy) return undefined;
-  return { policy: name, requireApproval: policy.gates?.requireApproval ?? true, offline: policy.gates?.offline ?? {} };
+  return { policy: name, requireApproval: policy.requireApproval, offline: policy.offlineGates };
 }
 
 /** How a placement reads after "it is": `the canary in prod`, `pinned for tenant 'tenant-a' in prod`. */

@@ -13,8 +13,8 @@ export function checkReleaseGates(context: GateContext, loaded: Loaded<ModelDefi
 
   // Approval and offline gates, per version, for every place it receives traffic.
   const needsApproval = new Map<number, string[]>();
-  for (const placement of placements(model)) {
-    const gates = gatesFor(context, model, placement);
+  for (const placement of placements(context, loaded)) {
+    const gates = gatesFor(context, placement);
     if (!gates) continue;
     const v = model.versions[placement.index];
     const where = `${describePlacement(placement)}${gates.policy ? ` (policy '${gates.policy}')` : ' (no policy: default gates)'}`;

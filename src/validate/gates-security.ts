@@ -2,6 +2,7 @@ import type { ModelDefinition, QualityCheckDefinition, RolloutPolicyDefinition }
 import type { FieldPath } from '../diagnostics/index.js';
 import { formatPath, formatValue } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
+import { DEFAULT_GPU_RESOURCE } from '../resolve/index.js';
 import { describePlacement, type Findings, type GateContext, placements, quoteList } from './gates-context.js';
 
 const PAYLOAD_MODES = new Set(['request', 'response', 'all']);
@@ -39,7 +40,8 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
   checkQuality(model.quality ?? [], ['quality'], file, found);
 
   const team = platform.teams[model.owner];
-  for (const p of placements(model)) {
+  const live = placements(context, loaded);
+  for (const p of live) {
     const v = model.versions[p.index];
     const prefixes = team?.artifactPrefixes[p.env] ?? [];
     if (!prefixes.some((prefix) => isUnder(v.artifact.uri, prefix)))
@@ -58,14 +60,13 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
       found.error('MP7006', file, ['versions', i, 'lineage', 'image'], `versions[${i}].lineage.image is ${formatValue(v.lineage.image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
   });
 
-  const runtimeNames = Object.keys(platform.runtimes).sort();
   const warned = new Set<number>();
-  for (const p of placements(model)) {
+  for (const p of live) {
     if (warned.has(p.index)) continue;
     const v = model.versions[p.index];
-    const runtime = v.runtime ?? runtimeNames.find((name) => platform.runtimes[name].formats.includes(v.format));
-    const image = runtime ? platform.runtimes[runtime]?.image : undefined;
-    if (image === undefined || image === v.lineage.image) continue;
+    const runtime = p.server.runtime.name;
+    const image = p.server.runtime.image;
+    if (image === v.lineage.image) continue;
     warned.add(p.index);
     found.warning('MP7007', file, ['versions', p.index, 'lineage', 'image'], `versions[${p.index}].lineage.image is '${v.lineage.image}', but runtime '${runtime}' serves ${v.version} with '${image}': the version would be served by an image it was not evaluated with; re-evaluate it with the runtime's image`);
   }
@@ -84,7 +85,7 @@ export function checkPlatformSecurity(context: GateContext, found: Findings): vo
     if (!PINNED_IMAGE.test(image))
       found.error('MP7006', file, ['runtimes', name, 'image'], `runtimes.${name}.image is ${formatValue(image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
   }
-  const gpuKeys = new Set(['nvidia.com/gpu', ...Object.values(platform.nodePools).flatMap((p) => (p.gpu?.resourceName ? [p.gpu.resourceName] : []))]);
+  const gpuKeys = new Set([DEFAULT_GPU_RESOURCE, ...context.resolved.environments.flatMap((e) => e.pools.map((p) => p.gpuResourceName))]);
   for (const name of Object.keys(platform.nodePools)) {
     const pool = platform.nodePools[name];
     const taints = pool.taints ?? [];

@@ -9,8 +9,8 @@ export function simulationSeconds(rampSeconds: number, warmupSeconds: number): n
 
 /**
  * Warm pools (MP6010, MP6011). A declared `replicas.min` below the warm pool
- * derived from the traffic is a warning on most tiers and an error on the
- * critical tier; for critical models the declared ramp is simulated against
+ * derived from the traffic is a warning on most tiers and an error on strict
+ * tiers; for models of strict tiers the declared ramp is simulated against
  * the emitted autoscaler settings, and any unserved request is an error that
  * names the warm pool that would suffice.
  */
@@ -19,11 +19,11 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
     for (const model of env.models) {
       const stable = model.servers.find((s) => s.roles.includes('stable'));
       if (!stable) continue;
-      const critical = model.tier.name === 'critical';
+      const strict = model.tier.strict;
       if (!model.ramp) {
         if (stable.replicas.min < model.tier.minReplicas) {
           const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the ${model.tier.name} tier's minimum of ${model.tier.minReplicas} replicas in ${env.name}: set min to ${model.tier.minReplicas} or more`;
-          if (critical) found.error('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message);
+          if (strict) found.error('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message);
           else found.warning('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message);
         }
         continue;
@@ -32,10 +32,10 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
       const path = ['deploy', env.name, 'replicas', 'min'];
       if (stable.replicas.min < derived) {
         const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the warm pool ${derived} that ${model.ramp.peakRps} rps at peak needs (ceil(${model.ramp.peakRps} × headroom ${model.tier.headroom} / ${stable.profile.maxRpsPerReplica} rps per replica), at least the tier minimum ${model.tier.minReplicas}): set min to ${derived} or more`;
-        if (critical) found.error('MP6011', model.file, path, message);
+        if (strict) found.error('MP6011', model.file, path, message);
         else found.warning('MP6011', model.file, path, message);
       }
-      if (!critical) continue;
+      if (!strict) continue;
       const demand = rampDemand(model.ramp.peakRps, model.ramp.rampSeconds, model.ramp.baselineRps);
       const seconds = simulationSeconds(model.ramp.rampSeconds, stable.profile.warmupSeconds);
       const result = simulate(stable.autoscaling.model, demand, seconds);

@@ -141,6 +141,7 @@ export const platformSchema: Schema = closed(
           rampSeconds: { type: 'number', minimum: 0, maximum: 86400 },
           batching: { type: 'boolean' },
           preempting: { type: 'boolean' },
+          strict: { type: 'boolean' },
         },
         ['priority', 'availability'],
       ),

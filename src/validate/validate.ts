@@ -1,20 +1,57 @@
 import type { ModelDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
-import { checkGates, withoutErrors } from './gates.js';
+import { resolvePlatform, type ResolvedPlatform } from '../resolve/index.js';
+import { checkGates } from './gates.js';
 import { checkModelNames, checkPlatformNames } from './names.js';
 import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
 import { checkSchema } from './schema-check.js';
 
+export interface Checked {
+  readonly diagnostics: Diagnostic[];
+  /**
+   * The platform resolved from the definitions that passed the structural
+   * checks; undefined when the platform itself did not. When `diagnostics`
+   * has no error, this is the whole platform.
+   */
+  readonly resolved?: ResolvedPlatform;
+}
+
 /**
- * All checks over the loaded definitions. Pure: returns diagnostics, never
- * throws on bad input. The safety gates judge only definitions that passed the
- * structural checks.
+ * Every check, in order: structural checks → resolve (once) → gates over the
+ * resolved platform. Pure for a given `now`: returns diagnostics, never throws
+ * on bad input. The gates judge only definitions that passed the structural checks.
  */
-export function validateDefinitions(definitions: Definitions): Diagnostic[] {
-  const out = checkStructure(definitions);
-  out.push(...checkGates(withoutErrors(definitions, out)));
-  return out;
+export function checkDefinitions(definitions: Definitions, now: Date): Checked {
+  const diagnostics = checkStructure(definitions);
+  const valid = withoutErrors(definitions, diagnostics);
+  if (!valid.platform) return { diagnostics };
+  const resolved = resolvePlatform(valid);
+  diagnostics.push(...checkGates(resolved, valid, now));
+  return { diagnostics, resolved };
+}
+
+/** The diagnostics of `checkDefinitions`. */
+export function validateDefinitions(definitions: Definitions, now: Date): Diagnostic[] {
+  return checkDefinitions(definitions, now).diagnostics;
+}
+
+/**
+ * The definitions the gates may judge, given what the structural checks found:
+ * without the platform if it has an error (then nothing is judged), without
+ * every policy and model that has one, and without models whose canary policy
+ * was left out.
+ */
+export function withoutErrors(definitions: Definitions, found: readonly Diagnostic[]): Definitions {
+  const failed = new Set(found.filter((d) => d.severity === 'error' && d.file !== undefined).map((d) => d.file));
+  const ok = <T>(loaded: Loaded<T> | undefined): loaded is Loaded<T> => loaded !== undefined && !failed.has(loaded.file);
+  const platform = ok(definitions.platform) ? definitions.platform : undefined;
+  const policies = platform ? definitions.policies.filter(ok) : [];
+  const names = new Set(policies.map((p) => p.value.name));
+  const models = platform
+    ? definitions.models.filter(ok).filter((m) => Object.values(m.value.deploy).every((d) => !d.canary || names.has(d.canary.policy)))
+    : [];
+  return { platform, policies, models };
 }
 
 /**

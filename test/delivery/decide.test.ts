@@ -22,7 +22,7 @@ let deadline: number;
 
 beforeAll(async () => {
   const definitions = await referenceDefinitions();
-  expect(validateDefinitions(definitions).filter((d) => d.severity === 'error')).toEqual([]);
+  expect(validateDefinitions(definitions, NOW).filter((d) => d.severity === 'error')).toEqual([]);
   const platform = resolvePlatform(definitions);
   fraud = platform.environments.find((e) => e.name === 'prod')!.models.find((m) => m.id === 'fraud-detector')!;
   progressive = platform.policies.find((p) => p.name === 'progressive')!;

@@ -10,6 +10,9 @@ import { resolvePlatform, type ResolvedModel, type ResolvedPlatform } from '../.
 import { validateDefinitions } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
 
+/** The moment approvals are compared with: after every approval in the reference models. */
+const NOW = new Date('2026-11-01T00:00:00Z');
+
 const reference = await referenceDefinitions();
 const resolvedReference = resolvePlatform(reference);
 const platformDefinition = reference.platform!.value;
@@ -207,12 +210,12 @@ describe('resolvePlatform sizing', () => {
       modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 2, max: 4 };
       const [server] = modelIn(resolve(d), 'prod', 'fraud-detector').servers;
       expect(server.replicas).toEqual({ min: 2, max: 4 });
-      const diagnostics = validateDefinitions(asDefinitions(d));
+      const diagnostics = validateDefinitions(asDefinitions(d), NOW);
       expect(diagnostics.map((x) => `${x.file} ${x.code} ${x.severity} ${formatPath(x.path)}`)).toEqual(['models/fraud-detector.ts MP6011 error deploy.prod.replicas.min']);
       expect(diagnostics[0].message).toContain('set min to 3 or more');
       // At the tier minimum it is accepted.
       modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 3, max: 4 };
-      expect(validateDefinitions(asDefinitions(d))).toEqual([]);
+      expect(validateDefinitions(asDefinitions(d), NOW)).toEqual([]);
     });
   }
 });
@@ -237,7 +240,7 @@ describe('resolvePlatform roles and weights', () => {
     it(`splits ${row.stable}/${row.canary} at canary step ${row.step} and keeps the stable version's warm pool`, async () => {
       const { d, stable, other } = await withCanary(row.step);
       const model = modelIn(resolve(d), 'prod', 'fraud-detector');
-      expect(model.canary).toEqual({ version: other, policy: 'progressive', step: row.step, weight: row.canary });
+      expect(model.canary).toEqual({ version: other, policy: 'progressive', step: row.step, weight: row.canary, analysisRun: `fraud-detector-v${other.replaceAll('.', '-')}-s${row.step}` });
       expect(model.servers.map((s) => ({ version: s.version, roles: s.roles, weight: s.weight }))).toEqual([
         { version: stable, roles: ['stable'], weight: row.stable },
         { version: other, roles: ['canary'], weight: row.canary },

@@ -9,7 +9,9 @@ import { CODES, formatPath, type Diagnostic } from '../../src/diagnostics/index.
 import { checkGates } from '../../src/validate/gates.js';
 import { parseCondition, parseDate } from '../../src/validate/gates-release.js';
 import { credentialIn, userLabelIn } from '../../src/validate/gates-security.js';
-import { validateDefinitions } from '../../src/validate/index.js';
+import type { Definitions } from '../../src/load/index.js';
+import { resolvePlatform } from '../../src/resolve/index.js';
+import { checkStructure, validateDefinitions, withoutErrors } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -25,7 +27,12 @@ function summary(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.file} ${d.code} ${formatPath(d.path)}`).sort();
 }
 
-const gates = (d: MutableDefinitions, now = NOW) => checkGates(asDefinitions(d), now);
+/** The gates alone, the way `checkDefinitions` runs them: on what passed the structural checks, resolved once. */
+function gatesOf(definitions: Definitions, now: Date): Diagnostic[] {
+  const valid = withoutErrors(definitions, checkStructure(definitions));
+  return valid.platform ? checkGates(resolvePlatform(valid), valid, now) : [];
+}
+const gates = (d: MutableDefinitions, now = NOW) => gatesOf(asDefinitions(d), now);
 const fraud = (d: MutableDefinitions) => modelOf(d, 'fraud-detector');
 
 /** A copy of 'progressive' named 'strict' with the given offline gates, used by fraud-detector's prod canary. */
@@ -495,8 +502,7 @@ const CASES: Case[] = [
 describe('checkGates', () => {
   it('finds nothing, not even a warning, in the reference platform', async () => {
     const d = await referenceDefinitions();
-    expect(checkGates(d, NOW)).toEqual([]);
-    expect(checkGates(d)).toEqual([]);
+    expect(gatesOf(d, NOW)).toEqual([]);
   });
 
   it('has at least 30 failing fixtures and one passing and one failing fixture per gate', () => {
@@ -512,7 +518,7 @@ describe('checkGates', () => {
       const found = gates(d);
       expect(summary(found)).toEqual([...c.expected].sort());
       // The changed definitions are otherwise valid: the gates are the only problems.
-      expect(summary(validateDefinitions(asDefinitions(d)).filter((x) => !x.code.startsWith('MP5') && !x.code.startsWith('MP6') && !x.code.startsWith('MP7')))).toEqual([]);
+      expect(summary(validateDefinitions(asDefinitions(d), NOW).filter((x) => !x.code.startsWith('MP5') && !x.code.startsWith('MP6') && !x.code.startsWith('MP7')))).toEqual([]);
     });
   }
 
@@ -612,13 +618,13 @@ describe('checkGates', () => {
     let found: Diagnostic[] = [];
     expect(() => (found = gates(d))).not.toThrow();
     expect(summary(found)).toEqual(['models/eta-predictor.ts MP5001 versions[0]']);
-    expect(summary(validateDefinitions(asDefinitions(d))).filter((s) => / MP[567]\d{3} /.test(s))).toEqual(['models/eta-predictor.ts MP5001 versions[0]']);
+    expect(summary(validateDefinitions(asDefinitions(d), NOW)).filter((s) => / MP[567]\d{3} /.test(s))).toEqual(['models/eta-predictor.ts MP5001 versions[0]']);
   });
 
   it('judges nothing without a valid platform', async () => {
     const d = await cloneReference();
     delete fraud(d).versions[1].approval;
-    expect(checkGates({ policies: asDefinitions(d).policies, models: asDefinitions(d).models }, NOW)).toEqual([]);
+    expect(gatesOf({ policies: asDefinitions(d).policies, models: asDefinitions(d).models }, NOW)).toEqual([]);
     (d.platform.value as unknown as Record<string, unknown>).tiers = 'all';
     expect(gates(d)).toEqual([]);
   });
@@ -627,7 +633,7 @@ describe('checkGates', () => {
     const d = await cloneReference();
     delete fraud(d).versions[1].approval;
     d.platform.value.nodePools['gpu-l4'].nodes.prod = 5;
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual([`${FRAUD} MP5001 versions[1]`, `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`].sort());
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual([`${FRAUD} MP5001 versions[1]`, `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`].sort());
   });
 });
 
@@ -653,7 +659,7 @@ describe('checkGates on arbitrary changes', () => {
         for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
         parent[path[path.length - 1]] = structuredClone(replacement);
         expect(() => gates(d)).not.toThrow();
-        expect(() => validateDefinitions(asDefinitions(d))).not.toThrow();
+        expect(() => validateDefinitions(asDefinitions(d), NOW)).not.toThrow();
       }),
       { numRuns: 300, seed: 20261101 },
     );

@@ -8,6 +8,9 @@ import { formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
 import { checkSchema, validateDefinitions } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
 
+/** The moment approvals are compared with: after every approval in the reference models. */
+const NOW = new Date('2026-11-01T00:00:00Z');
+
 const PLATFORM = 'policies/platform.ts';
 const FRAUD = 'models/fraud-detector.ts';
 
@@ -266,14 +269,14 @@ const CASES: Case[] = [
 
 describe('validateDefinitions', () => {
   it('finds nothing wrong with the reference platform', async () => {
-    expect(validateDefinitions(await referenceDefinitions())).toEqual([]);
+    expect(validateDefinitions(await referenceDefinitions(), NOW)).toEqual([]);
   });
 
   for (const { title, change, expected } of CASES) {
     it(title, async () => {
       const d = await cloneReference();
       change(d);
-      const diagnostics = validateDefinitions(asDefinitions(d));
+      const diagnostics = validateDefinitions(asDefinitions(d), NOW);
       expect(summary(diagnostics)).toEqual([...expected].sort());
       for (const diagnostic of diagnostics) {
         expect(diagnostic.severity).toBe('error');
@@ -287,7 +290,7 @@ describe('validateDefinitions', () => {
     fraud(d).dataClass = 'secret' as never;
     fraud(d).deploy.prod.replicas = { min: -1, max: 3 };
     loose(fraud(d).versions[1].profile).gpuCount = 1;
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(
       [`${FRAUD} MP2004 dataClass`, `${FRAUD} MP2004 deploy.prod.replicas.min`, `${FRAUD} MP2001 versions[1].profile.gpuCount`].sort(),
     );
   });
@@ -297,7 +300,7 @@ describe('validateDefinitions', () => {
     fraud(d).tier = 'gold';
     modelOf(d, 'credit-limit').owner = 'payments';
     policyOf(d, 'direct').analysis.count = -1;
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(
       [`${FRAUD} MP3002 tier`, 'models/credit-limit.ts MP3001 owner', 'policies/direct.ts MP2004 analysis.count'].sort(),
     );
   });
@@ -307,7 +310,7 @@ describe('validateDefinitions', () => {
     loose(d.platform.value.environments.prod).production = 'yes';
     fraud(d).tier = 'gold';
     fraud(d).deploy.prod.replicas = { min: -1, max: 3 };
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(
       [`${PLATFORM} MP2002 environments.prod.production`, `${FRAUD} MP2004 deploy.prod.replicas.min`].sort(),
     );
   });
@@ -317,7 +320,7 @@ describe('validateDefinitions', () => {
     loose(fraud(d)).deploy = 'everywhere';
     loose(modelOf(d, 'credit-limit')).versions = null;
     loose(policyOf(d, 'direct')).steps = { weight: 5 };
-    expect(() => validateDefinitions(asDefinitions(d))).not.toThrow();
+    expect(() => validateDefinitions(asDefinitions(d), NOW)).not.toThrow();
   });
 
   // A policy that fails only its schema still exists by name: no MP3005 at
@@ -326,14 +329,14 @@ describe('validateDefinitions', () => {
     const d = await cloneReference();
     policyOf(d, 'progressive').analysis.count = -1;
     fraud(d).deploy.prod.canary = { version: fraud(d).versions[1].version, policy: 'progressive', step: 0 };
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['policies/progressive.ts MP2004 analysis.count']);
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(['policies/progressive.ts MP2004 analysis.count']);
   });
 
   it('still calls a policy unknown where it is named when no file declares it', async () => {
     const d = await cloneReference();
     policyOf(d, 'progressive').analysis.count = -1;
     fraud(d).deploy.prod.canary = { version: fraud(d).versions[1].version, policy: 'progressiv', step: 0 };
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['policies/progressive.ts MP2004 analysis.count', `${FRAUD} MP3005 deploy.prod.canary.policy`].sort());
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(['policies/progressive.ts MP2004 analysis.count', `${FRAUD} MP3005 deploy.prod.canary.policy`].sort());
   });
 
   // versionSlug ('src/resolve/names.ts') maps '4.3.0-rc.1' and '4.3.0-rc-1'
@@ -343,7 +346,7 @@ describe('validateDefinitions', () => {
     const d = await cloneReference();
     const model = fraud(d);
     model.versions.push({ ...structuredClone(model.versions[0]), version: '4.3.0-rc.1' }, { ...structuredClone(model.versions[0]), version: '4.3.0-rc-1' });
-    const declared = validateDefinitions(asDefinitions(d));
+    const declared = validateDefinitions(asDefinitions(d), NOW);
     expect(summary(declared)).toEqual([`${FRAUD} MP4003 versions[3].version`]);
     expect(declared[0].severity).toBe('error');
     expect(declared[0].message).toContain("'4.3.0-rc.1'");
@@ -351,14 +354,14 @@ describe('validateDefinitions', () => {
     expect(declared[0].message).toContain('v4-3-0-rc-1');
     // Both live: still one diagnostic, never an exception from rendering.
     model.deploy.prod = { ...model.deploy.prod, version: '4.3.0-rc.1', tenants: { 'tenant-a': '4.3.0-rc-1' } };
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual([`${FRAUD} MP4003 versions[3].version`]);
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual([`${FRAUD} MP4003 versions[3].version`]);
   });
 
   it('does not report versions whose name suffixes differ', async () => {
     const d = await cloneReference();
     const model = fraud(d);
     model.versions.push({ ...structuredClone(model.versions[0]), version: '4.3.0-rc.1' }, { ...structuredClone(model.versions[0]), version: '4.3.0-rc.2' });
-    expect(validateDefinitions(asDefinitions(d))).toEqual([]);
+    expect(validateDefinitions(asDefinitions(d), NOW)).toEqual([]);
   });
 });
 

@@ -10,6 +10,9 @@ import { rampDemand, resolvePlatform, simulate, spikeDemand, sufficientWarmPool,
 import { validateDefinitions } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
 
+/** The moment approvals are compared with: after every approval in the reference models. */
+const NOW = new Date('2026-11-01T00:00:00Z');
+
 const reference = await referenceDefinitions();
 const platform = reference.platform!.value;
 /** The reference platform declares every tier's minimum replicas in prod and headroom. */
@@ -41,7 +44,7 @@ const withReplicas = async (id: string, replicas: { min: number; max: number }, 
   const d = await cloneReference();
   modelOf(d, id).deploy.prod.replicas = replicas;
   change?.(d);
-  return validateDefinitions(asDefinitions(d));
+  return validateDefinitions(asDefinitions(d), NOW);
 };
 
 describe('warm-pool gate (MP6010, MP6011)', () => {
@@ -124,9 +127,9 @@ describe('warm-pool gate (MP6010, MP6011)', () => {
     const prod = modelOf(d, 'credit-limit').deploy.prod;
     delete prod.traffic;
     prod.replicas = { min: tierMinimumInProd('critical') - 1, max: 6 };
-    expect(summary(validateDefinitions(asDefinitions(d)))).toEqual(['models/credit-limit.ts MP6011 error deploy.prod.replicas.min']);
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(['models/credit-limit.ts MP6011 error deploy.prod.replicas.min']);
     prod.replicas = { min: tierMinimumInProd('critical'), max: 6 };
-    expect(validateDefinitions(asDefinitions(d))).toEqual([]);
+    expect(validateDefinitions(asDefinitions(d), NOW)).toEqual([]);
   });
 });
 
