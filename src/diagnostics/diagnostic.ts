@@ -1,7 +1,9 @@
+import { CATALOGUE, type Code, type CodeEntry, type Severity } from './codes.js';
+
+export type { Severity } from './codes.js';
+
 /** A path into a definition, e.g. ['deploy', 'prod', 'canary', 'step']. */
 export type FieldPath = readonly (string | number)[];
-
-export type Severity = 'error' | 'warning';
 
 /**
  * A problem found in the definitions. Diagnostics are data: validation returns
@@ -9,7 +11,7 @@ export type Severity = 'error' | 'warning';
  * from the source file (see `locateDiagnostics`).
  */
 export interface Diagnostic {
-  readonly code: string;
+  readonly code: Code;
   readonly severity: Severity;
   readonly message: string;
   /** Repository-relative file the problem is in. */
@@ -17,6 +19,22 @@ export interface Diagnostic {
   readonly path?: FieldPath;
   readonly line?: number;
   readonly column?: number;
+}
+
+/** Where a diagnostic points: a repository-relative file and a field path in it. */
+export interface Location {
+  readonly file?: string;
+  readonly path?: FieldPath;
+}
+
+/**
+ * The one constructor of diagnostics: the severity comes from the catalogue
+ * (`strict: true` picks the code's severity on strict tiers, where it has one).
+ */
+export function diagnostic(code: Code, at: Location, message: string, options: { readonly strict?: boolean } = {}): Diagnostic {
+  const entry: CodeEntry = CATALOGUE[code];
+  const severity = options.strict && entry.strict ? entry.strict : entry.severity;
+  return { code, severity, ...(at.file === undefined ? {} : { file: at.file }), ...(at.path === undefined ? {} : { path: at.path }), message };
 }
 
 /** Renders a field path the way users write it: `deploy.prod.canary.step`, `versions[1].artifact`. */

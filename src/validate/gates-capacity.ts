@@ -34,11 +34,11 @@ export function checkCapacity(context: GateContext, found: Findings): void {
           .slice(0, 5)
           .map((x) => `${x.name} (${num(x.amount)} ${x.amount === 1 && unit === 'GPUs' ? 'GPU' : unit})`)
           .join(', ');
-      const shortage = (code: string, what: string, unit: string, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
+      const shortage = (code: 'MP6001' | 'MP6004', what: string, unit: string, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
         const available = pool.nodes * perNode;
         if (needed <= available + EPSILON) return;
         const nodesNeeded = Math.ceil(needed / perNode - EPSILON);
-        found.error(
+        found.add(
           code,
           platformFile,
           path,
@@ -60,13 +60,13 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
   const who = `${model.id}@${server.version} in ${env.name}`;
   const gpus = server.resources.gpus;
   if (pool.gpu && gpus > pool.gpu.perNode)
-    found.error('MP6002', file, at('gpus'), `one replica of ${who} asks for ${gpus} GPUs${declared?.gpus === undefined ? ` (from profile.gpuMemoryGiB ${num(server.profile.gpuMemoryGiB ?? 0)})` : ''}, but a node of pool '${pool.name}' has ${pool.gpu.perNode} (${pool.gpu.model}): use at most ${pool.gpu.perNode} GPUs per replica or a pool with more GPUs per node`);
+    found.add('MP6002', file, at('gpus'), `one replica of ${who} asks for ${gpus} GPUs${declared?.gpus === undefined ? ` (from profile.gpuMemoryGiB ${num(server.profile.gpuMemoryGiB ?? 0)})` : ''}, but a node of pool '${pool.name}' has ${pool.gpu.perNode} (${pool.gpu.model}): use at most ${pool.gpu.perNode} GPUs per replica or a pool with more GPUs per node`);
   const memory = server.profile.gpuMemoryGiB;
   if (memory !== undefined) {
     const available = pool.gpu ? gpus * pool.gpu.memoryGiB : 0;
     if (memory > available + EPSILON) {
       const needed = pool.gpu ? Math.ceil(memory / pool.gpu.memoryGiB - EPSILON) : undefined;
-      found.error(
+      found.add(
         'MP6003',
         file,
         pool.gpu ? at('gpus') : ['deploy', env.name, 'pool'],
@@ -77,9 +77,9 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
     }
   }
   if (server.resources.cpu > pool.cpuPerNode + EPSILON)
-    found.error('MP6004', file, at('cpu'), `one replica of ${who} asks for ${num(server.resources.cpu)} CPU cores, but a node of pool '${pool.name}' has ${num(pool.cpuPerNode)}: one replica must fit one node`);
+    found.add('MP6004', file, at('cpu'), `one replica of ${who} asks for ${num(server.resources.cpu)} CPU cores, but a node of pool '${pool.name}' has ${num(pool.cpuPerNode)}: one replica must fit one node`);
   if (server.resources.memoryGiB > pool.memoryGiBPerNode + EPSILON)
-    found.error('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
+    found.add('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
 }
 
 /**
@@ -99,7 +99,7 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
     const budget = tier.p99BudgetMs;
     const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
     if (d.batching && tier.batching === false)
-      found.error('MP6006', file, at('batching'), `deploy.${env}.batching is set, but tier '${model.tier}' does not allow batching (tiers.${model.tier}.batching is false): remove batching or move the model to a tier that batches`);
+      found.add('MP6006', file, at('batching'), `deploy.${env}.batching is set, but tier '${model.tier}' does not allow batching (tiers.${model.tier}.batching is false): remove batching or move the model to a tier that batches`);
 
     if (budget !== undefined) {
       const delay = d.batching?.maxLatencyMs ?? 0;
@@ -108,7 +108,7 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
         const total = delay + v.profile.p99LatencyMs;
         if (total <= budget + EPSILON) continue;
         const onVersion = v.profile.p99LatencyMs > budget + EPSILON || !d.batching;
-        found.error(
+        found.add(
           'MP6005',
           file,
           onVersion ? ['versions', p.index, 'profile', 'p99LatencyMs'] : at('batching', 'maxLatencyMs'),
@@ -120,15 +120,15 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
     }
 
     if (d.replicas && d.replicas.min > d.replicas.max)
-      found.error('MP6007', file, at('replicas', 'min'), `deploy.${env}.replicas.min ${d.replicas.min} is greater than replicas.max ${d.replicas.max}: min must be at most max`);
+      found.add('MP6007', file, at('replicas', 'min'), `deploy.${env}.replicas.min ${d.replicas.min} is greater than replicas.max ${d.replicas.max}: min must be at most max`);
     if (d.replicas && d.replicas.min === 0 && budget !== undefined)
-      found.error('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
+      found.add('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
 
     const environment = context.resolved.environments.find((e) => e.name === env);
     if (tier.strict && environment?.production) {
       const stable = resolved.servers.find((s) => s.roles.includes('stable'));
       if (stable && stable.replicas.min < 2)
-        found.error(
+        found.add(
           'MP6008',
           file,
           d.replicas ? at('replicas', 'min') : at('replicas'),
@@ -148,6 +148,6 @@ export function checkTierMinimums(context: GateContext, found: Findings): void {
     if (tier.p99BudgetMs === undefined) continue;
     for (const key of Object.keys(tier.minReplicas ?? {}))
       if (tier.minReplicas![key] === 0)
-        found.error('MP6009', file, ['tiers', name, 'minReplicas', key], `tiers.${name}.minReplicas.${key} is 0 (scale to zero), but tier '${name}' has a p99 budget of ${num(tier.p99BudgetMs)} ms that a cold start cannot meet: set it to at least 1`);
+        found.add('MP6009', file, ['tiers', name, 'minReplicas', key], `tiers.${name}.minReplicas.${key} is 0 (scale to zero), but tier '${name}' has a p99 budget of ${num(tier.p99BudgetMs)} ms that a cold start cannot meet: set it to at least 1`);
   }
 }

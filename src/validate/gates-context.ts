@@ -1,6 +1,6 @@
 import type { ModelDefinition, PlatformDefinition } from '../definitions/index.js';
-import type { Diagnostic, FieldPath, Severity } from '../diagnostics/index.js';
-import { formatPath } from '../diagnostics/index.js';
+import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
+import { diagnostic, formatPath } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedPolicy, ServerRole } from '../resolve/index.js';
 
@@ -100,19 +100,12 @@ export class Findings {
   private readonly seen = new Set<string>();
   readonly list: Diagnostic[] = [];
 
-  add(severity: Severity, code: string, file: string, path: FieldPath, message: string): void {
+  /** Adds a diagnostic of the code's catalogue severity (`strict`: its severity on strict tiers). */
+  add(code: Code, file: string, path: FieldPath, message: string, options: { readonly strict?: boolean } = {}): void {
     const key = `${code}|${file}|${formatPath(path)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.list.push({ code, severity, file, path, message });
-  }
-
-  error(code: string, file: string, path: FieldPath, message: string): void {
-    this.add('error', code, file, path, message);
-  }
-
-  warning(code: string, file: string, path: FieldPath, message: string): void {
-    this.add('warning', code, file, path, message);
+    this.list.push(diagnostic(code, { file, path }, message, options));
   }
 }
 

@@ -23,8 +23,7 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
       if (!model.ramp) {
         if (stable.replicas.min < model.tier.minReplicas) {
           const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the ${model.tier.name} tier's minimum of ${model.tier.minReplicas} replicas in ${env.name}: set min to ${model.tier.minReplicas} or more`;
-          if (strict) found.error('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message);
-          else found.warning('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message);
+          found.add('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message, { strict });
         }
         continue;
       }
@@ -32,8 +31,7 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
       const path = ['deploy', env.name, 'replicas', 'min'];
       if (stable.replicas.min < derived) {
         const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the warm pool ${derived} that ${model.ramp.peakRps} rps at peak needs (ceil(${model.ramp.peakRps} × headroom ${model.tier.headroom} / ${stable.profile.maxRpsPerReplica} rps per replica), at least the tier minimum ${model.tier.minReplicas}): set min to ${derived} or more`;
-        if (strict) found.error('MP6011', model.file, path, message);
-        else found.warning('MP6011', model.file, path, message);
+        found.add('MP6011', model.file, path, message, { strict });
       }
       if (!strict) continue;
       const demand = rampDemand(model.ramp.peakRps, model.ramp.rampSeconds, model.ramp.baselineRps);
@@ -41,7 +39,7 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
       const result = simulate(stable.autoscaling.model, demand, seconds);
       if (result.unserved > 0) {
         const enough = sufficientWarmPool(stable.autoscaling.model, demand, seconds);
-        found.error(
+        found.add(
           'MP6010',
           model.file,
           path,

@@ -1,5 +1,5 @@
 import type { ModelDefinition, PlatformDefinition } from '../definitions/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import { derivedModelNames, isDns1035Label, teamNamespace, versionSlug } from '../resolve/names.js';
 
@@ -12,13 +12,9 @@ export function checkModelNames(loaded: Loaded<ModelDefinition>): Diagnostic[] {
     for (const env of Object.keys(model.deploy)) {
       const bad = derivedModelNames(model.id, v.version, env).find(({ name }) => !isDns1035Label(name));
       if (!bad) continue;
-      out.push({
-        code: 'MP4001',
-        severity: 'error',
-        file: loaded.file,
-        path: ['versions', i, 'version'],
-        message: `model '${model.id}' version '${v.version}' in '${env}' gives the ${bad.what} name '${bad.name}' (${bad.name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the model id or the version`,
-      });
+      out.push(
+        diagnostic('MP4001', { file: loaded.file, path: ['versions', i, 'version'] }, `model '${model.id}' version '${v.version}' in '${env}' gives the ${bad.what} name '${bad.name}' (${bad.name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the model id or the version`),
+      );
       return;
     }
   });
@@ -27,11 +23,11 @@ export function checkModelNames(loaded: Loaded<ModelDefinition>): Diagnostic[] {
     const slug = versionSlug(v.version);
     const other = slugs.get(slug);
     if (other !== undefined && other !== v.version)
-      out.push({ code: 'MP4003', severity: 'error', file: loaded.file, path: ['versions', i, 'version'], message: `versions '${other}' and '${v.version}' both give the object name suffix '${slug}': rename one (versions are compared lower-case, with '.' and '-' alike)` });
+      out.push(diagnostic('MP4003', { file: loaded.file, path: ['versions', i, 'version'] }, `versions '${other}' and '${v.version}' both give the object name suffix '${slug}': rename one (versions are compared lower-case, with '.' and '-' alike)`));
     slugs.set(slug, v.version);
   });
   const namespace = teamNamespace(model.owner, 'x');
-  if (!isDns1035Label(namespace)) out.push({ code: 'MP4001', severity: 'error', file: loaded.file, path: ['owner'], message: `owner '${model.owner}' gives an invalid namespace name` });
+  if (!isDns1035Label(namespace)) out.push(diagnostic('MP4001', { file: loaded.file, path: ['owner'] }, `owner '${model.owner}' gives an invalid namespace name`));
   return out;
 }
 
@@ -41,7 +37,7 @@ export function checkPlatformNames(loaded: Loaded<PlatformDefinition>): Diagnost
     for (const env of Object.keys(loaded.value.environments)) {
       const name = teamNamespace(team, env);
       if (!isDns1035Label(name))
-        out.push({ code: 'MP4001', severity: 'error', file: loaded.file, path: ['teams', team], message: `team '${team}' in environment '${env}' gives the namespace '${name}' (${name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the team or environment name` });
+        out.push(diagnostic('MP4001', { file: loaded.file, path: ['teams', team] }, `team '${team}' in environment '${env}' gives the namespace '${name}' (${name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the team or environment name`));
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
-import type { Diagnostic, FieldPath } from '../diagnostics/index.js';
-import { formatValue } from '../diagnostics/index.js';
+import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
+import { diagnostic, formatValue } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 
 const list = (o: object | readonly string[]) => (Array.isArray(o) ? o : Object.keys(o)).map((k) => `'${k}'`).join(', ') || '(none)';
@@ -13,7 +13,7 @@ export function checkModelReferences(
 ): Diagnostic[] {
   const model = loaded.value;
   const out: Diagnostic[] = [];
-  const error = (code: string, path: FieldPath, message: string) => out.push({ code, severity: 'error', file: loaded.file, path, message });
+  const error = (code: Code, path: FieldPath, message: string) => out.push(diagnostic(code, { file: loaded.file, path }, message));
 
   if (!platform.teams[model.owner]) error('MP3001', ['owner'], `owner ${formatValue(model.owner)} is not a team of the platform: teams are ${list(platform.teams)}`);
   if (!platform.tiers[model.tier]) error('MP3002', ['tier'], `tier ${formatValue(model.tier)} is not a tier of the platform: tiers are ${list(platform.tiers)}`);
@@ -90,16 +90,16 @@ export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, p
   const out: Diagnostic[] = (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
     platform.environments[env]
       ? []
-      : [{ code: 'MP3004', severity: 'error', file: loaded.file, path: ['environments', i], message: `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}` }],
+      : [diagnostic('MP3004', { file: loaded.file, path: ['environments', i] }, `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}`)],
   );
   loaded.value.steps.forEach((step, i) => {
     const before = loaded.value.steps[i - 1];
     if (before && step.weight <= before.weight)
-      out.push({ code: 'MP3012', severity: 'error', file: loaded.file, path: ['steps', i, 'weight'], message: `steps[${i}].weight ${step.weight} is not above steps[${i - 1}].weight ${before.weight}: canary weights must strictly increase` });
+      out.push(diagnostic('MP3012', { file: loaded.file, path: ['steps', i, 'weight'] }, `steps[${i}].weight ${step.weight} is not above steps[${i - 1}].weight ${before.weight}: canary weights must strictly increase`));
   });
   const names = new Set<string>();
   (loaded.value.analysis.quality ?? []).forEach((q, i) => {
-    if (names.has(q.name)) out.push({ code: 'MP3013', severity: 'error', file: loaded.file, path: ['analysis', 'quality', i, 'name'], message: `quality check '${q.name}' is declared twice` });
+    if (names.has(q.name)) out.push(diagnostic('MP3013', { file: loaded.file, path: ['analysis', 'quality', i, 'name'] }, `quality check '${q.name}' is declared twice`));
     names.add(q.name);
   });
   return out;
@@ -111,14 +111,14 @@ export function checkPlatformReferences(loaded: Loaded<PlatformDefinition>, poli
   for (const env of Object.keys(p.environments)) {
     const name = p.environments[env].defaultPolicy;
     if (name && !policies.has(name))
-      out.push({ code: 'MP3005', severity: 'error', file: loaded.file, path: ['environments', env, 'defaultPolicy'], message: `defaultPolicy ${formatValue(name)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}` });
+      out.push(diagnostic('MP3005', { file: loaded.file, path: ['environments', env, 'defaultPolicy'] }, `defaultPolicy ${formatValue(name)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}`));
   }
   for (const name of Object.keys(p.nodePools)) {
     const pool = p.nodePools[name];
     if (pool.kind === 'gpu' && !pool.gpu)
-      out.push({ code: 'MP2003', severity: 'error', file: loaded.file, path: ['nodePools', name, 'gpu'], message: `nodePools.${name}.gpu is required for a pool of kind 'gpu': give { model, memoryGiB, perNode }` });
+      out.push(diagnostic('MP2003', { file: loaded.file, path: ['nodePools', name, 'gpu'] }, `nodePools.${name}.gpu is required for a pool of kind 'gpu': give { model, memoryGiB, perNode }`));
     if (pool.kind === 'cpu' && pool.gpu)
-      out.push({ code: 'MP2004', severity: 'error', file: loaded.file, path: ['nodePools', name, 'gpu'], message: `nodePools.${name} is of kind 'cpu' but declares gpu: set kind 'gpu' or remove gpu` });
+      out.push(diagnostic('MP2004', { file: loaded.file, path: ['nodePools', name, 'gpu'] }, `nodePools.${name} is of kind 'cpu' but declares gpu: set kind 'gpu' or remove gpu`));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Diagnostic, FieldPath } from '../diagnostics/index.js';
-import { formatPath, formatValue } from '../diagnostics/index.js';
+import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
+import { diagnostic, formatPath, formatValue } from '../diagnostics/index.js';
 import { modelSchema, platformSchema, rolloutPolicySchema } from './schemas.js';
 
 export type SchemaKind = 'platform' | 'model' | 'rollout-policy';
@@ -86,7 +86,7 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
   const where = formatPath(base);
   const value = valueAt(root, base);
   const params = error.params as Record<string, unknown>;
-  const make = (code: string, path: FieldPath, message: string): Diagnostic => ({ code, severity: 'error', file, path, message });
+  const make = (code: Code, path: FieldPath, message: string): Diagnostic => diagnostic(code, { file, path }, message);
 
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -142,7 +142,7 @@ export function checkPlainData(value: unknown, file: string): Diagnostic[] {
   const visit = (current: unknown, path: (string | number)[]): void => {
     if (diagnostics.length >= 20) return;
     const report = (what: string): void => {
-      diagnostics.push({ code: 'MP1007', severity: 'error', file, path: [...path], message: `${formatPath(path)} is ${what}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)` });
+      diagnostics.push(diagnostic('MP1007', { file, path: [...path] }, `${formatPath(path)} is ${what}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`));
     };
     if (typeof current === 'number') {
       if (!Number.isFinite(current)) report(String(current));

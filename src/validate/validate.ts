@@ -1,5 +1,5 @@
 import type { ModelDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
 import { resolvePlatform, type ResolvedPlatform } from '../resolve/index.js';
 import { checkGates } from './gates.js';
@@ -70,7 +70,7 @@ export function checkStructure(definitions: Definitions): Diagnostic[] {
   for (const m of models) {
     const expected = `models/${m.value.id}.ts`;
     if (m.file !== expected)
-      out.push({ code: 'MP1006', severity: 'error', file: m.file, path: ['id'], message: `model id '${m.value.id}' is declared in ${m.file}: rename the file to ${expected} (one model per file, named after its id)` });
+      out.push(diagnostic('MP1006', { file: m.file, path: ['id'] }, `model id '${m.value.id}' is declared in ${m.file}: rename the file to ${expected} (one model per file, named after its id)`));
   }
 
   if (!platform || !platformOk) return out;
@@ -91,14 +91,14 @@ function schemaOk(out: Diagnostic[], kind: 'platform' | 'model' | 'rollout-polic
   return found.length === 0;
 }
 
-function duplicates<T extends Loaded<unknown>>(items: readonly T[], key: (item: T) => unknown, code: string, what: string, path: string[]): Diagnostic[] {
+function duplicates<T extends Loaded<unknown>>(items: readonly T[], key: (item: T) => unknown, code: 'MP1004' | 'MP1005', what: string, path: string[]): Diagnostic[] {
   const seen = new Map<string, T>();
   const out: Diagnostic[] = [];
   for (const item of items) {
     const k = key(item);
     if (typeof k !== 'string') continue;
     const first = seen.get(k);
-    if (first) out.push({ code, severity: 'error', file: item.file, path, message: `${what} '${k}' is declared in both ${first.file} and ${item.file}: each ${what} must be unique` });
+    if (first) out.push(diagnostic(code, { file: item.file, path }, `${what} '${k}' is declared in both ${first.file} and ${item.file}: each ${what} must be unique`));
     else seen.set(k, item);
   }
   return out;

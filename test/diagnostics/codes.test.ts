@@ -1,17 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '../../src/diagnostics/codes.js';
+import { ALL_CODES, CATALOGUE, codesTable } from '../../src/diagnostics/codes.js';
+import { diagnostic } from '../../src/diagnostics/index.js';
+import { withCodesTable } from '../../scripts/codes-table.js';
 
 describe('diagnostic codes', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-  it('lists every code in the README table with its meaning', () => {
-    for (const [code, meaning] of Object.entries(CODES)) {
-      expect(readme, code).toContain(`| ${code} | ${meaning} |`);
-    }
+  it('has README table generated from the catalogue (run `npm run codes-table` to update it)', () => {
+    expect(readme).toContain(codesTable());
+    expect(withCodesTable(readme)).toBe(readme);
+  });
+
+  it('lists every code in the README table with its severity and meaning', () => {
+    for (const code of ALL_CODES) expect(readme, code).toMatch(new RegExp(`^\\| ${code} \\| ${CATALOGUE[code].severity}.* \\| .+ \\|$`, 'm'));
   });
 
   it('uses the MPnnnn form for every code', () => {
-    for (const code of Object.keys(CODES)) expect(code).toMatch(/^MP[1-9]\d{3}$/);
+    for (const code of ALL_CODES) expect(code).toMatch(/^MP[1-9]\d{3}$/);
+  });
+
+  it('takes the severity from the catalogue, and the strict-tier severity only where the code has one', () => {
+    expect(diagnostic('MP2001', { file: 'models/a.ts', path: ['x'] }, 'm')).toEqual({ code: 'MP2001', severity: 'error', file: 'models/a.ts', path: ['x'], message: 'm' });
+    expect(diagnostic('MP7007', {}, 'm').severity).toBe('warning');
+    expect(diagnostic('MP7007', {}, 'm', { strict: true }).severity).toBe('warning');
+    expect(diagnostic('MP6011', {}, 'm').severity).toBe('warning');
+    expect(diagnostic('MP6011', {}, 'm', { strict: true }).severity).toBe('error');
   });
 });
