@@ -2,7 +2,9 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../delivery/analysis.js';
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
-import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import type { IAnalysisRun } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun';
+import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import { syncWave, SyncWave } from './meta.js';
 
 export interface AnalysisProps {
   readonly platform: ResolvedPlatform;
@@ -15,7 +17,7 @@ export interface AnalysisProps {
 /** Consecutive query errors (Prometheus not answering) after which a metric is in Error, which rolls back. */
 export const CONSECUTIVE_ERROR_LIMIT = 2;
 
-function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: readonly AnalysisCheck[]) {
+function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: readonly AnalysisCheck[]): IAnalysisTemplate['spec']['metrics'] {
   const a = policy.analysis;
   return checks.map((check) => ({
     name: check.name,
@@ -35,28 +37,29 @@ function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: rea
   }));
 }
 
-function labels(model: ResolvedModel, policy: ResolvedPolicy) {
-  return { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': model.env, 'modelplane.io/policy': policy.name };
+/** Labels beyond the chart's (managed-by, model, environment). */
+function labels(policy: ResolvedPolicy) {
+  return { 'modelplane.io/policy': policy.name };
 }
 
 /** The policy's checks for one model, parameterised by namespace and workloads. */
 export class AnalysisTemplate extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model, policy, templateName }: AnalysisProps) {
-    super(scope, id, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: {
-        name: templateName,
-        namespace: model.namespace,
-        labels: labels(model, policy),
-        annotations: syncWave(SyncWave.analysis),
-      },
-      spec: {
-        args: [{ name: 'namespace' }, { name: 'canary-workload' }, { name: 'stable-workload' }],
-        metrics: metrics(platform, policy, analysisChecks(platform, model, policy, TEMPLATE_BINDING)),
-      },
-    });
+  constructor(scope: Construct, id: string, props: AnalysisProps) {
+    super(scope, id, { ...analysisTemplateManifest(props) });
   }
+}
+
+/** The AnalysisTemplate; namespace and shared labels come from the chart. */
+export function analysisTemplateManifest({ platform, model, policy, templateName }: AnalysisProps): IAnalysisTemplate {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: templateName, labels: labels(policy), annotations: syncWave(SyncWave.analysis) },
+    spec: {
+      args: [{ name: 'namespace' }, { name: 'canary-workload' }, { name: 'stable-workload' }],
+      metrics: metrics(platform, policy, analysisChecks(platform, model, policy, TEMPLATE_BINDING)),
+    },
+  };
 }
 
 /**
@@ -65,17 +68,22 @@ export class AnalysisTemplate extends ApiObject {
  * the step is committed and prunes it when the step changes.
  */
 export class AnalysisRun extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model, policy, templateName }: AnalysisProps) {
+  constructor(scope: Construct, id: string, props: AnalysisProps) {
+    super(scope, id, { ...analysisRunManifest(props) });
+  }
+}
+
+/** The AnalysisRun of the current step; namespace and shared labels come from the chart. */
+export function analysisRunManifest({ platform, model, policy, templateName }: AnalysisProps): IAnalysisRun {
     if (!model.canary) throw new Error(`AnalysisRun: ${model.id} has no canary`);
     const canary = model.canary;
-    super(scope, id, {
+    return {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisRun',
       metadata: {
         name: canary.analysisRun,
-        namespace: model.namespace,
         labels: {
-          ...labels(model, policy),
+          ...labels(policy),
           'modelplane.io/canary-version': canary.version,
           'modelplane.io/stable-version': model.stable,
           'modelplane.io/step': String(canary.step),
@@ -91,6 +99,5 @@ export class AnalysisRun extends ApiObject {
       spec: {
         metrics: metrics(platform, policy, analysisChecks(platform, model, policy, canaryBinding(model))),
       },
-    });
-  }
+    };
 }

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel } from '../resolve/index.js';
-import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { syncWave, SyncWave } from './meta.js';
 
 export const TENANT_HEADER = 'x-tenant';
 export const VERSION_HEADER = 'x-model-version';
@@ -23,7 +24,7 @@ export class HttpRoute extends ApiObject {
 }
 
 /** Paths of the KServe v1 and v2 protocols for one model id. */
-export function modelPaths(modelId: string) {
+export function modelPaths(modelId: string): { type: 'Exact' | 'PathPrefix'; value: string }[] {
   return [
     { type: 'Exact', value: `/v1/models/${modelId}:predict` },
     { type: 'Exact', value: `/v1/models/${modelId}:explain` },
@@ -38,9 +39,10 @@ function backend(model: ResolvedModel, version: string, weight?: number) {
   return { name: server.predictorName, port: 80, ...(weight === undefined ? {} : { weight }) };
 }
 
-export function httpRouteManifest({ env, model }: HttpRouteProps) {
+/** The model's HTTPRoute; namespace and shared labels come from the chart. */
+export function httpRouteManifest({ env, model }: HttpRouteProps): IHTTPRoute {
   const paths = modelPaths(model.id);
-  const withHeader = (name: string, value: string) => paths.map((path) => ({ path, headers: [{ type: 'Exact', name, value }] }));
+  const withHeader = (name: string, value: string) => paths.map((path) => ({ path, headers: [{ type: 'Exact' as const, name, value }] }));
   const pinned = [...new Set(model.tenants.map((t) => t.version))];
   const tenantRules = pinned.map((version) => ({
     matches: model.tenants.filter((t) => t.version === version).flatMap((t) => withHeader(TENANT_HEADER, t.tenant)),
@@ -57,8 +59,6 @@ export function httpRouteManifest({ env, model }: HttpRouteProps) {
     kind: 'HTTPRoute',
     metadata: {
       name: model.route,
-      namespace: model.namespace,
-      labels: { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': env.name },
       annotations: {
         ...syncWave(SyncWave.routing),
         'modelplane.io/stable': model.stable,

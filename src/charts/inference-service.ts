@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
-import { cpuQuantity, MANAGED_BY, memoryQuantity, syncWave, SyncWave } from './meta.js';
+import type { InferenceServiceManifest } from './crd-types.js';
+import { cpuQuantity, memoryQuantity, syncWave, SyncWave } from './meta.js';
 
 /**
  * Annotation carrying the model id, read by the platform ServingRuntimes'
@@ -23,21 +24,22 @@ export class InferenceService extends ApiObject {
   }
 }
 
-/** Labels of a model version; they never change while the version lives (KServe copies them to pods). */
+/**
+ * Labels of a model version beyond the chart's (managed-by, model, environment);
+ * they never change while the version lives (KServe copies them to pods).
+ */
 export function versionLabels(model: ResolvedModel, server: ResolvedServer): Record<string, string> {
   return {
-    ...MANAGED_BY,
     'app.kubernetes.io/name': model.id,
     'app.kubernetes.io/version': server.version,
-    'modelplane.io/model': model.id,
     'modelplane.io/version': server.version,
     'modelplane.io/owner': model.owner,
     'modelplane.io/tier': model.tier.name,
-    'modelplane.io/environment': model.env,
   };
 }
 
-export function inferenceServiceManifest({ platform, model, server }: InferenceServiceProps) {
+/** The InferenceService of one live version; namespace and shared labels come from the chart. */
+export function inferenceServiceManifest({ platform, model, server }: InferenceServiceProps): InferenceServiceManifest {
   const pool = model.pool;
   const quantities: Record<string, string> = {
     cpu: cpuQuantity(server.resources.cpu),
@@ -49,7 +51,6 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
     kind: 'InferenceService',
     metadata: {
       name: server.name,
-      namespace: server.namespace,
       labels: versionLabels(model, server),
       annotations: {
         ...syncWave(SyncWave.workloads),
@@ -73,8 +74,8 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
         nodeSelector: { ...pool.nodeSelector },
         tolerations: pool.taints.map((t) =>
           t.value === undefined
-            ? { key: t.key, operator: 'Exists', effect: t.effect }
-            : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+            ? { key: t.key, operator: 'Exists' as const, effect: t.effect }
+            : { key: t.key, operator: 'Equal' as const, value: t.value, effect: t.effect },
         ),
         ...(server.batching
           ? { batcher: { maxBatchSize: server.batching.maxBatchSize, maxLatency: server.batching.maxLatencyMs } }
@@ -96,7 +97,7 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
 }
 
 /** Scale-up and scale-down behaviour shared by the HPA (here) and the KEDA ScaledObject. */
-export function scalingBehavior(server: ResolvedServer) {
+export function scalingBehavior(server: ResolvedServer): NonNullable<NonNullable<Predictor['autoScaling']>['behavior']> {
   const a = server.autoscaling;
   return {
     scaleUp: {
@@ -115,7 +116,9 @@ export function scalingBehavior(server: ResolvedServer) {
   };
 }
 
-function hpaSettings(server: ResolvedServer) {
+type Predictor = InferenceServiceManifest['spec']['predictor'];
+
+function hpaSettings(server: ResolvedServer): NonNullable<Predictor['autoScaling']> {
   return {
     metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: server.autoscaling.targetCpuUtilizationPercent } } }],
     behavior: scalingBehavior(server),
@@ -123,7 +126,7 @@ function hpaSettings(server: ResolvedServer) {
 }
 
 /** No pod takes traffic before its model answers: startup covers the warmup, readiness keeps checking. */
-function probes(server: ResolvedServer) {
+function probes(server: ResolvedServer): Pick<NonNullable<Predictor['model']>, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
   const p = server.probes;
   const httpGet = { path: p.path, port: p.port };
   return {

@@ -2,6 +2,15 @@
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'modelplane' } as const;
 
+/**
+ * Labels every object of a model's chart carries, set once on the chart
+ * (cdk8s merges a chart's labels into each object's): the objects' own
+ * labels add to these.
+ */
+export function modelChartLabels(modelId: string, env: string): Record<string, string> {
+  return { ...MANAGED_BY, 'modelplane.io/model': modelId, 'modelplane.io/environment': env };
+}
+
 /** Argo CD applies lower waves first: namespaces, then quotas and runtimes, then models. */
 export const SyncWave = {
   projects: -3,

@@ -5,6 +5,7 @@ import { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { HttpRoute } from './http-route.js';
 import { InferenceService } from './inference-service.js';
 import { ModelDashboard, ModelPodMonitor, ModelPrometheusRule } from './monitoring.js';
+import { modelChartLabels } from './meta.js';
 import { ScaledObject } from './scaled-object.js';
 
 export interface ModelChartProps {
@@ -13,10 +14,13 @@ export interface ModelChartProps {
   readonly model: ResolvedModel;
 }
 
-/** `generated/<env>/<model-id>/`: everything one model needs in one environment. */
+/**
+ * `generated/<env>/<model-id>/`: everything one model needs in one environment.
+ * The namespace and the shared labels are set here, once, for every object.
+ */
 export class ModelChart extends Chart {
   constructor(scope: Construct, id: string, { platform, env, model }: ModelChartProps) {
-    super(scope, id, { disableResourceNameHashes: true, namespace: model.namespace });
+    super(scope, id, { disableResourceNameHashes: true, namespace: model.namespace, labels: modelChartLabels(model.id, model.env) });
     for (const server of model.servers) {
       new InferenceService(this, server.name, { platform, model, server });
       if (server.autoscaling.kind === 'keda') new ScaledObject(this, `${server.name}-scaler`, { platform, model, server });

@@ -16,10 +16,13 @@ export interface PlatformChartProps {
   readonly env: ResolvedEnvironment;
 }
 
-/** `generated/<env>/_platform/`: namespaces, quotas, service accounts, priority classes, runtimes. */
+/**
+ * `generated/<env>/_platform/`: namespaces, quotas, service accounts, priority classes, runtimes.
+ * The managed-by label is set here, once, for every object (they span namespaces).
+ */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, { platform, env }: PlatformChartProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true, labels: { ...MANAGED_BY } });
     for (const tier of env.tiers) new TierPriorityClass(this, `priority-${tier.name}`, tier);
     for (const team of env.teams) {
       new TeamNamespace(this, `team-${team.name}`, { platform, env, team });
@@ -32,7 +35,7 @@ class TierPriorityClass extends KubePriorityClass {
     super(scope, id, {
       metadata: {
         name: tier.priorityClassName,
-        labels: { ...MANAGED_BY, 'modelplane.io/tier': tier.name },
+        labels: { 'modelplane.io/tier': tier.name },
         annotations: syncWave(SyncWave.clusterScoped),
       },
       value: tier.priority,
@@ -53,7 +56,7 @@ interface TeamNamespaceProps {
 class TeamNamespace extends Construct {
   constructor(scope: Construct, id: string, { platform, env, team }: TeamNamespaceProps) {
     super(scope, id);
-    const labels = { ...MANAGED_BY, 'modelplane.io/team': team.name, 'modelplane.io/environment': env.name };
+    const labels = { 'modelplane.io/team': team.name, 'modelplane.io/environment': env.name };
     new KubeNamespace(this, 'namespace', {
       metadata: {
         name: team.namespace,

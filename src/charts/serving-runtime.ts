@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedRuntime } from '../resolve/index.js';
 import { MODEL_NAME_ANNOTATION } from './inference-service.js';
-import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import type { ServingRuntimeManifest } from './crd-types.js';
+import { syncWave, SyncWave } from './meta.js';
 
 export interface ServingRuntimeProps {
   readonly runtime: ResolvedRuntime;
@@ -21,14 +22,15 @@ export class ServingRuntime extends ApiObject {
   }
 }
 
-export function servingRuntimeManifest({ runtime, namespace }: ServingRuntimeProps) {
+/** A platform ServingRuntime; the managed-by label comes from the chart. */
+export function servingRuntimeManifest({ runtime, namespace }: ServingRuntimeProps): ServingRuntimeManifest {
   return {
     apiVersion: 'serving.kserve.io/v1alpha1',
     kind: 'ServingRuntime',
     metadata: {
       name: runtime.name,
       namespace,
-      labels: { ...MANAGED_BY, 'modelplane.io/runtime': runtime.name },
+      labels: { 'modelplane.io/runtime': runtime.name },
       annotations: { ...syncWave(SyncWave.namespaceSetup) },
     },
     spec: {
@@ -40,7 +42,7 @@ export function servingRuntimeManifest({ runtime, namespace }: ServingRuntimePro
           name: 'kserve-container',
           image: runtime.image,
           args: [`--model_name={{.Annotations.${MODEL_NAME_ANNOTATION}}}`, '--model_dir=/mnt/models', '--http_port=8080', ...runtime.args],
-          ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
+          ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' as const }],
           securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
         },
       ],

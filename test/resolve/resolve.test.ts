@@ -193,8 +193,8 @@ describe('resolvePlatform sizing', () => {
       const [server] = resolved.servers;
       expect(server.resources.gpus).toBe(row.gpus);
       const manifest = inferenceServiceManifest({ platform, model: resolved, server });
-      const { requests, limits } = manifest.spec.predictor.model.resources;
-      expect(requests['nvidia.com/gpu']).toBe(String(row.gpus));
+      const { requests, limits } = manifest.spec.predictor.model?.resources ?? {};
+      expect(requests?.['nvidia.com/gpu']).toBe(String(row.gpus));
       expect(limits).toEqual(requests);
     });
   }
