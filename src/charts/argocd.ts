@@ -1,6 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedTeam } from '../resolve/index.js';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
 import { ANALYSIS_TRIGGER, NotificationsConfig } from './notifications.js';
 
@@ -26,26 +28,44 @@ export interface ArgoCdChartProps {
 /**
  * `generated/<env>/_argocd/`: the root Application (app of apps, syncing this
  * folder), an AppProject per team and one for the platform, the platform
- * Application and one Application per model.
+ * Application and one Application per model. Every object is in Argo CD's
+ * namespace and carries the managed-by label: both are set here, once.
  */
 export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, { platform, env }: ArgoCdChartProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true, namespace: platform.argocdNamespace, labels: { ...MANAGED_BY } });
     const ns = platform.argocdNamespace;
-    const base = `generated/${env.name}`;
     new ApiObject(this, 'root', applicationManifest(platform, env, {
       name: env.argocd.rootApplication,
       project: env.argocd.platformProject,
-      path: `${base}/_argocd`,
+      path: env.argocd.rootPath,
       server: 'https://kubernetes.default.svc',
       namespace: ns,
       wave: SyncWave.projects,
       labels: { 'modelplane.io/component': 'root' },
     }));
-    new ApiObject(this, 'platform-project', {
+    new ApiObject(this, 'platform-project', { ...platformProjectManifest(platform, env) });
+    new ApiObject(this, 'platform-app', applicationManifest(platform, env, {
+      name: env.argocd.platformApplication,
+      project: env.argocd.platformProject,
+      path: env.argocd.platformPath,
+      server: env.cluster,
+      wave: SyncWave.clusterScoped,
+      labels: { 'modelplane.io/component': 'platform' },
+    }));
+    new NotificationsConfig(this, 'notifications', { platform });
+    for (const team of env.teams) new ApiObject(this, `project-${team.name}`, { ...teamProjectManifest(platform, env, team) });
+    for (const model of env.models) new ApiObject(this, `app-${model.id}`, modelApplicationManifest(platform, env, model));
+  }
+}
+
+/** The platform's AppProject; namespace and managed-by come from the chart. */
+function platformProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironment): IAppProject {
+  const ns = platform.argocdNamespace;
+  return {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AppProject',
-      metadata: { name: env.argocd.platformProject, namespace: ns, labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name }, annotations: syncWave(SyncWave.projects) },
+      metadata: { name: env.argocd.platformProject, labels: { 'modelplane.io/environment': env.name }, annotations: syncWave(SyncWave.projects) },
       spec: {
         description: `modelplane platform objects in ${env.name}`,
         sourceRepos: [platform.repoURL],
@@ -58,29 +78,17 @@ export class ArgoCdChart extends Chart {
           { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
         ],
       },
-    });
-    new ApiObject(this, 'platform-app', applicationManifest(platform, env, {
-      name: env.argocd.platformApplication,
-      project: env.argocd.platformProject,
-      path: `${base}/_platform`,
-      server: env.cluster,
-      wave: SyncWave.clusterScoped,
-      labels: { 'modelplane.io/component': 'platform' },
-    }));
-    new NotificationsConfig(this, 'notifications', { platform });
-    for (const team of env.teams) new ApiObject(this, `project-${team.name}`, teamProjectManifest(platform, env, team));
-    for (const model of env.models) new ApiObject(this, `app-${model.id}`, modelApplicationManifest(platform, env, model));
-  }
+  };
 }
 
-function teamProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, team: ResolvedTeam) {
+/** A team's AppProject; namespace and managed-by come from the chart. */
+function teamProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, team: ResolvedTeam): IAppProject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
     metadata: {
       name: team.project,
-      namespace: platform.argocdNamespace,
-      labels: { ...MANAGED_BY, 'modelplane.io/team': team.name, 'modelplane.io/environment': env.name },
+      labels: { 'modelplane.io/team': team.name, 'modelplane.io/environment': env.name },
       annotations: syncWave(SyncWave.projects),
     },
     spec: {
@@ -93,11 +101,11 @@ function teamProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironmen
   };
 }
 
-export function modelApplicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, model: ResolvedModel) {
+export function modelApplicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, model: ResolvedModel): IApplication {
   return applicationManifest(platform, env, {
     name: model.application,
     project: model.project,
-    path: `generated/${env.name}/${model.id}`,
+    path: model.generatedPath,
     server: env.cluster,
     namespace: model.namespace,
     wave: SyncWave.workloads,
@@ -117,14 +125,14 @@ interface ApplicationOptions {
   readonly annotations?: Record<string, string>;
 }
 
-function applicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, o: ApplicationOptions) {
+/** An Application; namespace and managed-by come from the chart. */
+function applicationManifest(platform: ResolvedPlatform, env: ResolvedEnvironment, o: ApplicationOptions): IApplication {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: {
       name: o.name,
-      namespace: platform.argocdNamespace,
-      labels: { ...MANAGED_BY, 'modelplane.io/environment': env.name, ...o.labels },
+      labels: { 'modelplane.io/environment': env.name, ...o.labels },
       annotations: { ...syncWave(o.wave), ...o.annotations },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },

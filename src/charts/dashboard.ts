@@ -39,7 +39,7 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
   ];
   const dashboard = {
     title: `${model.id} (${model.env})`,
-    uid: `mp-${model.env}-${model.id}`.slice(0, 40),
+    uid: model.dashboard.uid,
     tags: ['modelplane', model.owner, model.tier.name, model.env],
     timezone: 'utc',
     schemaVersion: 39,

@@ -2,7 +2,10 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { modelRules } from '../delivery/observability.js';
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
-import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { syncWave, SyncWave } from './meta.js';
 import { dashboardJson } from './dashboard.js';
 
 export interface MonitoringProps {
@@ -10,8 +13,9 @@ export interface MonitoringProps {
   readonly model: ResolvedModel;
 }
 
+/** Labels beyond the chart's (managed-by, model, environment). */
 function labels(model: ResolvedModel) {
-  return { ...MANAGED_BY, 'modelplane.io/model': model.id, 'modelplane.io/environment': model.env, 'modelplane.io/owner': model.owner, 'modelplane.io/tier': model.tier.name };
+  return { 'modelplane.io/owner': model.owner, 'modelplane.io/tier': model.tier.name };
 }
 
 const POD_LABELS = ['model', 'version', 'owner', 'tier'] as const;
@@ -21,15 +25,21 @@ const POD_LABELS = ['model', 'version', 'owner', 'tier'] as const;
  * sidecar's, with the pod's modelplane labels copied onto every series.
  */
 export class ModelPodMonitor extends ApiObject {
-  constructor(scope: Construct, id: string, { model }: MonitoringProps) {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id, { ...podMonitorManifest(props) });
+  }
+}
+
+/** The PodMonitor of a model; namespace and shared labels come from the chart. */
+export function podMonitorManifest({ model }: MonitoringProps): IPodMonitor {
     const relabelings = [
-      ...POD_LABELS.map((l) => ({ sourceLabels: [`__meta_kubernetes_pod_label_modelplane_io_${l}`], targetLabel: l, action: 'replace' })),
-      { sourceLabels: ['__meta_kubernetes_pod_label_modelplane_io_environment'], targetLabel: 'environment', action: 'replace' },
+      ...POD_LABELS.map((l) => ({ sourceLabels: [`__meta_kubernetes_pod_label_modelplane_io_${l}`], targetLabel: l, action: 'replace' as const })),
+      { sourceLabels: ['__meta_kubernetes_pod_label_modelplane_io_environment'], targetLabel: 'environment', action: 'replace' as const },
     ];
-    super(scope, id, {
+    return {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
-      metadata: { name: model.id, namespace: model.namespace, labels: labels(model), annotations: syncWave(SyncWave.routing) },
+      metadata: { name: model.id, labels: labels(model), annotations: syncWave(SyncWave.routing) },
       spec: {
         selector: { matchLabels: { 'modelplane.io/model': model.id } },
         namespaceSelector: { matchNames: [model.namespace] },
@@ -38,36 +48,45 @@ export class ModelPodMonitor extends ApiObject {
           { port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s', relabelings },
         ],
       },
-    });
-  }
+    };
 }
 
 /** Recording rules, SLO burn-rate alerts, absent-metrics, quality and stuck-canary alerts of one model. */
 export class ModelPrometheusRule extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model }: MonitoringProps) {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id, { ...prometheusRuleManifest(props) });
+  }
+}
+
+/** Recording rules and alerts of a model; namespace and shared labels come from the chart. */
+export function prometheusRuleManifest({ platform, model }: MonitoringProps): IPrometheusRule {
     const { recording, alerts } = modelRules(platform, model);
-    super(scope, id, {
+    return {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: { name: model.id, namespace: model.namespace, labels: { ...labels(model), 'prometheus': 'modelplane' }, annotations: syncWave(SyncWave.routing) },
+      metadata: { name: model.id, labels: { ...labels(model), 'prometheus': 'modelplane' }, annotations: syncWave(SyncWave.routing) },
       spec: {
         groups: [
-          { name: `modelplane.${model.id}.recording`, interval: '30s', rules: recording.map((r) => ({ record: r.record, expr: r.expr, labels: r.labels })) },
-          { name: `modelplane.${model.id}.alerts`, rules: alerts.map((a) => ({ alert: a.alert, expr: a.expr, for: a.for, labels: a.labels, annotations: a.annotations })) },
+          { name: model.ruleGroups.recording, interval: '30s', rules: recording.map((r) => ({ record: r.record, expr: r.expr, labels: r.labels })) },
+          { name: model.ruleGroups.alerts, rules: alerts.map((a) => ({ alert: a.alert, expr: a.expr, for: a.for, labels: a.labels, annotations: a.annotations })) },
         ],
       },
-    });
-  }
+    };
 }
 
 /** A Grafana dashboard, picked up by the Grafana sidecar through the `grafana_dashboard` label. */
 export class ModelDashboard extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model }: MonitoringProps) {
-    super(scope, id, {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: `${model.id}-dashboard`, namespace: model.namespace, labels: { ...labels(model), grafana_dashboard: '1' }, annotations: syncWave(SyncWave.routing) },
-      data: { [`${model.id}-${model.env}.json`]: dashboardJson(platform, model) },
-    });
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id, { ...dashboardManifest(props) });
   }
+}
+
+/** The dashboard ConfigMap of a model; namespace and shared labels come from the chart. */
+export function dashboardManifest({ platform, model }: MonitoringProps): IConfigMap & { apiVersion: 'v1'; kind: 'ConfigMap' } {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: model.dashboard.configMap, labels: { ...labels(model), grafana_dashboard: '1' }, annotations: syncWave(SyncWave.routing) },
+    data: { [model.dashboard.file]: dashboardJson(platform, model) },
+  };
 }

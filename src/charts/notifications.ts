@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedPlatform } from '../resolve/index.js';
-import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { syncWave, SyncWave } from './meta.js';
 
 /** Trigger that model Applications subscribe to. */
 export const ANALYSIS_TRIGGER = 'on-analysis-finished';
@@ -18,14 +19,19 @@ export const DISPATCH_EVENT = 'analysis-finished';
  */
 export class NotificationsConfig extends ApiObject {
   constructor(scope: Construct, id: string, { platform }: { platform: ResolvedPlatform }) {
+    super(scope, id, { ...notificationsManifest(platform) });
+  }
+}
+
+/** Argo CD's notifications ConfigMap; namespace and managed-by come from the Argo CD chart. */
+export function notificationsManifest(platform: ResolvedPlatform): IConfigMap & { apiVersion: 'v1'; kind: 'ConfigMap' } {
     const repository = platform.githubRepository;
-    super(scope, id, {
+    return {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
         name: 'argocd-notifications-cm',
-        namespace: platform.argocdNamespace,
-        labels: { ...MANAGED_BY, 'app.kubernetes.io/part-of': 'argocd' },
+        labels: { 'app.kubernetes.io/part-of': 'argocd' },
         annotations: syncWave(SyncWave.projects),
       },
       data: {
@@ -55,6 +61,5 @@ export class NotificationsConfig extends ApiObject {
           '',
         ].join('\n'),
       },
-    });
-  }
+    };
 }

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
 import { bindSelector } from '../delivery/analysis.js';
 import { scalingBehavior, versionLabels } from './inference-service.js';
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { syncWave, SyncWave } from './meta.js';
 
 export interface ScaledObjectProps {
@@ -16,16 +17,21 @@ export interface ScaledObjectProps {
  * request rate per replica from Prometheus, never below the warm pool.
  */
 export class ScaledObject extends ApiObject {
-  constructor(scope: Construct, id: string, { platform, model, server }: ScaledObjectProps) {
+  constructor(scope: Construct, id: string, props: ScaledObjectProps) {
+    super(scope, id, { ...scaledObjectManifest(props) });
+  }
+}
+
+/** The ScaledObject of a GPU version; namespace and shared labels come from the chart. */
+export function scaledObjectManifest({ platform, model, server }: ScaledObjectProps): IScaledObject {
     const { requests } = platform.metricSources;
     const workload = server.predictorName;
     const selector = bindSelector(requests.selector, server.namespace, workload);
-    super(scope, id, {
+    return {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
       metadata: {
         name: workload,
-        namespace: server.namespace,
         labels: versionLabels(model, server),
         annotations: syncWave(SyncWave.workloads),
       },
@@ -48,6 +54,5 @@ export class ScaledObject extends ApiObject {
           },
         ],
       },
-    });
-  }
+    };
 }

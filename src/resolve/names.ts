@@ -57,6 +57,26 @@ export function platformProjectName(env: string): string {
   return `platform-${env}`;
 }
 
+/** Repository folder of an environment's generated objects: `generated/prod`. */
+export function generatedDir(env: string): string {
+  return `generated/${env}`;
+}
+
+/** Repository folder of one model's generated objects in an environment. */
+export function modelGeneratedDir(modelId: string, env: string): string {
+  return `${generatedDir(env)}/${modelId}`;
+}
+
+/** The Grafana dashboard ConfigMap of a model, the file it holds and the dashboard's uid (Grafana allows 40 characters). */
+export function dashboardNames(modelId: string, env: string): { configMap: string; file: string; uid: string } {
+  return { configMap: `${modelId}-dashboard`, file: `${modelId}-${env}.json`, uid: `mp-${env}-${modelId}`.slice(0, 40) };
+}
+
+/** Rule groups of a model's PrometheusRule. */
+export function ruleGroupNames(modelId: string): { recording: string; alerts: string } {
+  return { recording: `modelplane.${modelId}.recording`, alerts: `modelplane.${modelId}.alerts` };
+}
+
 /** HTTPRoute of one model in one environment. */
 export function routeName(modelId: string): string {
   return modelId;

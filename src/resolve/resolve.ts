@@ -127,7 +127,13 @@ function resolveEnvironment(
     cluster: definition.cluster,
     gateway: { ...definition.gateway },
     defaultPolicy: defaultPolicyFor(platform, policyFiles, env),
-    argocd: { rootApplication: names.rootApplicationName(env), platformApplication: names.platformApplicationName(env), platformProject: names.platformProjectName(env) },
+    argocd: {
+      rootApplication: names.rootApplicationName(env),
+      platformApplication: names.platformApplicationName(env),
+      platformProject: names.platformProjectName(env),
+      rootPath: `${names.generatedDir(env)}/_argocd`,
+      platformPath: `${names.generatedDir(env)}/_platform`,
+    },
     teams,
     tiers,
     pools,
@@ -294,6 +300,9 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     project: names.teamProjectName(model.owner, env),
     application: names.modelApplicationName(model.id, env),
     route: names.routeName(model.id),
+    generatedPath: names.modelGeneratedDir(model.id, env),
+    dashboard: names.dashboardNames(model.id, env),
+    ruleGroups: names.ruleGroupNames(model.id),
     workloads: { stable: names.predictorName(model.id, deployment.version), canary: canary && names.predictorName(model.id, canary.version) },
     analysisTemplates: [...context.policies.values()]
       .filter((p) => (p.name === context.defaultPolicy || p.name === canary?.policy) && p.steps.length > 0)

@@ -62,7 +62,14 @@ export interface ResolvedEnvironment {
   /** Policy `release` uses in this environment. */
   readonly defaultPolicy?: string;
   /** Argo CD names of the environment. */
-  readonly argocd: { readonly rootApplication: string; readonly platformApplication: string; readonly platformProject: string };
+  readonly argocd: {
+    readonly rootApplication: string;
+    readonly platformApplication: string;
+    readonly platformProject: string;
+    /** Repository paths the root and platform Applications sync. */
+    readonly rootPath: string;
+    readonly platformPath: string;
+  };
   readonly teams: readonly ResolvedTeam[];
   readonly tiers: readonly ResolvedTier[];
   readonly pools: readonly ResolvedPool[];
@@ -159,6 +166,12 @@ export interface ResolvedModel {
   readonly application: string;
   /** The model's HTTPRoute. */
   readonly route: string;
+  /** Repository path of the model's generated objects, which its Application syncs. */
+  readonly generatedPath: string;
+  /** The Grafana dashboard ConfigMap and its file key. */
+  readonly dashboard: { readonly configMap: string; readonly file: string; readonly uid: string };
+  /** Rule groups of the model's PrometheusRule. */
+  readonly ruleGroups: { readonly recording: string; readonly alerts: string };
   /** Predictor Deployments (and Services) of the stable and canary versions. */
   readonly workloads: { readonly stable: string; readonly canary?: string };
   /** AnalysisTemplates emitted for the model: the environment's default policy and the canary's, if they have steps. */

@@ -22,8 +22,8 @@ interface Manifest {
  */
 export function* renderFiles(platform: ResolvedPlatform): Generator<GeneratedFile> {
   for (const env of platform.environments) {
-    yield* renderChart(`generated/${env.name}/_platform`, 'policies/platform.ts', true, (app) => new PlatformChart(app, 'platform', { platform, env }));
-    yield* renderChart(`generated/${env.name}/_argocd`, 'policies/platform.ts and models/', false, (app) => new ArgoCdChart(app, 'argocd', { platform, env }));
+    yield* renderChart(env.argocd.platformPath, 'policies/platform.ts', true, (app) => new PlatformChart(app, 'platform', { platform, env }));
+    yield* renderChart(env.argocd.rootPath, 'policies/platform.ts and models/', false, (app) => new ArgoCdChart(app, 'argocd', { platform, env }));
     for (const model of env.models) yield* renderModel(platform, env, model);
   }
   yield renderCodeowners(platform);
@@ -35,7 +35,7 @@ export function renderPlatform(platform: ResolvedPlatform): GeneratedFile[] {
 }
 
 function renderModel(platform: ResolvedPlatform, env: ResolvedEnvironment, model: ResolvedModel): GeneratedFile[] {
-  return renderChart(`generated/${env.name}/${model.id}`, model.file, false, (app) => new ModelChart(app, model.id, { platform, env, model }));
+  return renderChart(model.generatedPath, model.file, false, (app) => new ModelChart(app, model.id, { platform, env, model }));
 }
 
 function renderChart(dir: string, source: string, namespacedNames: boolean, build: (app: App) => Chart): GeneratedFile[] {
