@@ -130,8 +130,8 @@ function probes(server: ResolvedServer): Pick<NonNullable<Predictor['model']>, '
   const p = server.probes;
   const httpGet = { path: p.path, port: p.port };
   return {
-    startupProbe: { httpGet, periodSeconds: p.periodSeconds, failureThreshold: p.startupFailureThreshold, timeoutSeconds: 2 },
-    readinessProbe: { httpGet, periodSeconds: p.periodSeconds, failureThreshold: 3, timeoutSeconds: 2 },
-    livenessProbe: { httpGet, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
+    startupProbe: { httpGet, ...p.startup },
+    readinessProbe: { httpGet, ...p.readiness },
+    livenessProbe: { httpGet, ...p.liveness },
   };
 }

@@ -7,6 +7,7 @@ import type {
   VersionDefinition,
 } from '../definitions/index.js';
 import type { Definitions, Loaded } from '../load/index.js';
+import { durationSeconds } from './duration.js';
 import * as names from './names.js';
 import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
 import type {
@@ -79,9 +80,10 @@ export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): Resolved
   return {
     name: p.name,
     file: loaded.file,
-    steps: p.steps.map((s) => ({ weight: s.weight, pause: s.pause })),
+    steps: p.steps.map((s) => ({ weight: s.weight, pause: s.pause, pauseSeconds: durationSeconds(s.pause) })),
     analysis: {
       interval: p.analysis.interval,
+      intervalSeconds: durationSeconds(p.analysis.interval),
       count: p.analysis.count,
       failureLimit: p.analysis.failureLimit,
       metrics: [...(p.analysis.metrics ?? ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'])],
@@ -94,6 +96,7 @@ export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): Resolved
     offlineGates: { ...(p.gates?.offline ?? {}) },
     requireApproval: p.gates?.requireApproval ?? true,
     keepPreviousFor: p.keepPreviousFor ?? '1h',
+    keepPreviousForSeconds: durationSeconds(p.keepPreviousFor ?? '1h'),
     environments: [...(p.environments ?? [])],
   };
 }
@@ -376,10 +379,16 @@ export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool,
 }
 
 /** Readiness on the model's own endpoint; the startup probe allows 1.5 × warmup + 30 s before a restart. */
-function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition) {
+function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition): ResolvedServer['probes'] {
   const periodSeconds = 5;
   const path = runtime.protocols.includes('v1') ? `/v1/models/${modelId}` : `/v2/models/${modelId}/ready`;
-  return { path, port: 8080, periodSeconds, startupFailureThreshold: Math.ceil((1.5 * v.profile.warmupSeconds + 30) / periodSeconds) };
+  return {
+    path,
+    port: 8080,
+    startup: { periodSeconds, failureThreshold: Math.ceil((1.5 * v.profile.warmupSeconds + 30) / periodSeconds), timeoutSeconds: 2 },
+    readiness: { periodSeconds, failureThreshold: 3, timeoutSeconds: 2 },
+    liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
+  };
 }
 
 /**

@@ -36,9 +36,10 @@ export interface ResolvedPlatform {
 export interface ResolvedPolicy {
   readonly name: string;
   readonly file: string;
-  readonly steps: readonly { readonly weight: number; readonly pause: string }[];
+  readonly steps: readonly { readonly weight: number; readonly pause: string; readonly pauseSeconds: number }[];
   readonly analysis: {
     readonly interval: string;
+    readonly intervalSeconds: number;
     readonly count: number;
     readonly failureLimit: number;
     readonly metrics: readonly BuiltInCheck[];
@@ -51,6 +52,7 @@ export interface ResolvedPolicy {
   readonly offlineGates: Readonly<Record<string, string>>;
   readonly requireApproval: boolean;
   readonly keepPreviousFor: string;
+  readonly keepPreviousForSeconds: number;
   readonly environments: readonly string[];
 }
 
@@ -217,9 +219,22 @@ export interface ResolvedServer {
   readonly batching?: { readonly maxBatchSize: number; readonly maxLatencyMs: number };
   readonly autoscaling: ResolvedAutoscaling;
   /** Probes that keep a pod out of traffic until the model answers. */
-  readonly probes: { readonly path: string; readonly port: number; readonly periodSeconds: number; readonly startupFailureThreshold: number };
+  readonly probes: {
+    readonly path: string;
+    readonly port: number;
+    readonly startup: ResolvedProbe;
+    readonly readiness: ResolvedProbe;
+    readonly liveness: ResolvedProbe;
+  };
   /** Prediction logging, resolved from the data class. */
   readonly logger?: { readonly mode: 'all' | 'request' | 'response'; readonly url: string; readonly summaryOnly: boolean };
+}
+
+/** One HTTP probe's timing. */
+export interface ResolvedProbe {
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+  readonly timeoutSeconds: number;
 }
 
 /**

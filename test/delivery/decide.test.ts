@@ -57,7 +57,7 @@ describe('the reference canary the table is built on', () => {
   });
 
   it('uses the pause as the deadline base when the pause is longer than the analysis', () => {
-    const slow: ResolvedPolicy = { ...progressive, steps: [{ weight: 10, pause: '1h' }] };
+    const slow: ResolvedPolicy = { ...progressive, steps: [{ weight: 10, pause: '1h', pauseSeconds: 3600 }] };
     expect(stepDeadlineSeconds(slow, 0)).toBe(3600 + 600);
   });
 });
