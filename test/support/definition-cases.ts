@@ -1,7 +1,6 @@
 /** Fixtures of the structural checks: each a change to the reference definitions and every diagnostic it gives. */
 import { formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
-import { checkSchema, validateDefinitions } from '../../src/validate/index.js';
-import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from './definitions.js';
+import { modelOf, policyOf, type MutableDefinitions } from './definitions.js';
 
 /** The moment approvals are compared with: after every approval in the reference models. */
 export const NOW = new Date('2026-11-01T00:00:00Z');

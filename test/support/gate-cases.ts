@@ -1,13 +1,10 @@
 /** Fixtures of the gates: each a change to the reference definitions and the gate diagnostics it gives. */
-import fc from 'fast-check';
-import { CATALOGUE, formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
+import { formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
 import { checkGates } from '../../src/validate/gates.js';
-import { parseCondition, parseDate } from '../../src/validate/gates-release.js';
-import { credentialIn, userLabelIn } from '../../src/validate/gates-security.js';
 import type { Definitions } from '../../src/load/index.js';
 import { resolvePlatform } from '../../src/resolve/index.js';
-import { checkStructure, validateDefinitions, withoutErrors } from '../../src/validate/index.js';
-import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from './definitions.js';
+import { checkStructure, withoutErrors } from '../../src/validate/index.js';
+import { asDefinitions, modelOf, policyOf, type MutableDefinitions } from './definitions.js';
 
 export const NOW = new Date('2026-11-01T00:00:00Z');
 export const PLATFORM = 'policies/platform.ts';

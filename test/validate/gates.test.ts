@@ -5,15 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
-import { checkGates } from '../../src/validate/gates.js';
+import { CATALOGUE, type Diagnostic } from '../../src/diagnostics/index.js';
 import { parseCondition, parseDate } from '../../src/validate/gates-release.js';
 import { credentialIn, userLabelIn } from '../../src/validate/gates-security.js';
-import type { Definitions } from '../../src/load/index.js';
-import { resolvePlatform } from '../../src/resolve/index.js';
-import { checkStructure, validateDefinitions, withoutErrors } from '../../src/validate/index.js';
-import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
-import { ASSISTANT, type Case, FRAUD, GATE_CASES, GITHUB_TOKEN, INTENT, NOW, PLATFORM, SINKS, fraud, gates, gatesOf, strictCanary, summary, withTokenTenant } from '../support/gate-cases.js';
+import { validateDefinitions } from '../../src/validate/index.js';
+import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions } from '../support/definitions.js';
+import { FRAUD, GATE_CASES, GITHUB_TOKEN, NOW, PLATFORM, fraud, gates, gatesOf, strictCanary, summary, withTokenTenant } from '../support/gate-cases.js';
 const CASES = GATE_CASES;
 
 describe('checkGates', () => {

@@ -4,10 +4,9 @@
  * asserts the diagnostics' codes, files and field paths, not their sentences.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
 import { checkSchema, validateDefinitions } from '../../src/validate/index.js';
-import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
-import { type Case, DEFINITION_CASES, FRAUD, NOW, PLATFORM, fraud, loose, summary } from '../support/definition-cases.js';
+import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions } from '../support/definitions.js';
+import { DEFINITION_CASES, FRAUD, NOW, PLATFORM, fraud, loose, summary } from '../support/definition-cases.js';
 const CASES = DEFINITION_CASES;
 
 describe('validateDefinitions', () => {
