@@ -46,7 +46,7 @@ function run(phase: string, startedSecondsAgo?: number, extra: Partial<AnalysisR
 
 describe('the reference canary the table is built on', () => {
   it('is fraud-detector 4.2.0 at step 1 (25 %) of progressive against stable 4.1.0', () => {
-    expect(fraud.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 1, weight: 25 });
+    expect(fraud.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 1, weight: 25, analysisRun: 'fraud-detector-v4-2-0-s1' });
     expect(fraud.stable).toBe('4.1.0');
     expect(progressive.steps.map((s) => s.weight)).toEqual([5, 25, 50, 75]);
   });
