@@ -339,7 +339,7 @@ let failure;
 try {
 const loaded = await loadDefinitions(root);
 mark('load (import ' + loaded.definitions.models.length + ' models)');
-const found = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions)];
+const found = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions, new Date())];
 mark('validate');
 const diagnostics = sortDiagnostics(await locateDiagnostics(root, loaded.definitions, found));
 mark('locate diagnostics (' + diagnostics.length + ')');
