@@ -148,7 +148,7 @@ describe('edited model files still load, validate and resolve', () => {
 
   it('set-step resolves to step 2 at 50 %', async () => {
     const { prod, staging } = await resolved(editModelSource(TEXT, 'prod', { kind: 'set-step', step: 2 }));
-    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 2, weight: 50 });
+    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 2, weight: 50, analysisRun: 'fraud-detector-v4-2-0-s2' });
     expect(prod.stable).toBe('4.1.0');
     expect(staging.stable).toBe('4.2.0');
     expect(staging.canary).toBeUndefined();
@@ -173,7 +173,7 @@ describe('edited model files still load, validate and resolve', () => {
 
   it('start-canary resolves to step 0 at 5 %', async () => {
     const { prod } = await resolved(editModelSource(WITHOUT_CANARY, 'prod', { kind: 'start-canary', version: '4.2.0', policy: 'progressive' }));
-    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 0, weight: 5 });
+    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 0, weight: 5, analysisRun: 'fraud-detector-v4-2-0-s0' });
   });
 
   it('expire-previous resolves to a single stable server', async () => {
