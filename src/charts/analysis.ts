@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../delivery/analysis.js';
+import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../metrics/index.js';
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
 import type { IAnalysisRun } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun';
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';

@@ -1,5 +1,5 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
-import { bindQuery } from '../delivery/analysis.js';
+import { bindQuery } from '../metrics/index.js';
 
 /**
  * Grafana dashboard of one model in one environment (JSON text): traffic by

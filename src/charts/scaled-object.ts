@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
-import { bindSelector } from '../delivery/analysis.js';
+import { bindSelector } from '../metrics/index.js';
 import { scalingBehavior, versionLabels } from './inference-service.js';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { syncWave, SyncWave } from './meta.js';

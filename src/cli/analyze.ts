@@ -1,4 +1,4 @@
-import { analysisChecks, canaryBinding, evaluateCheck, type AnalysisCheck } from '../delivery/analysis.js';
+import { analysisChecks, canaryBinding, evaluateCheck, formatNumber, type AnalysisCheck } from '../metrics/index.js';
 import { hasErrors } from '../diagnostics/index.js';
 import { compile } from './compile.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
@@ -53,10 +53,6 @@ export async function analyzeCommand(o: AnalyzeOptions, output: Output): Promise
   const bad = rows.filter((r) => r.verdict !== 'pass');
   output.out(bad.length === 0 ? 'verdict: pass' : `verdict: ${bad.some((r) => r.verdict === 'fail') ? 'fail' : 'inconclusive'} (${bad.map((r) => `${r.check.name}: ${r.verdict}`).join(', ')})`);
   return bad.length === 0 ? ExitCode.ok : ExitCode.failed;
-}
-
-function formatNumber(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
 
 /** Instant query; returns the sample values (empty when no series). Throws when Prometheus does not answer. */

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -64,12 +67,6 @@ export function trailerLines(t: RolloutTrailers): string {
   return [`Modelplane-Model: ${t.model}`, `Modelplane-Env: ${t.env}`, `Modelplane-Action: ${t.action}`, `Modelplane-Version: ${t.version}`].join('\n');
 }
 
-/** Stages everything and commits with a title, a body and modelplane's trailers. */
-export async function commitAll(root: string, title: string, body: string, trailers: RolloutTrailers): Promise<string> {
-  await git(root, ['add', '--all']);
-  return commit(root, `${title}\n\n${body.trim()}\n\n${trailerLines(trailers)}\n`);
-}
-
 /** Commits what is staged. */
 export async function commit(root: string, message: string): Promise<string> {
   await git(root, [...identity(), 'commit', '--quiet', '--no-verify', '-m', message]);
@@ -117,4 +114,88 @@ export async function rolloutCommits(root: string, model: string, env: string): 
 export async function lastChanged(root: string, path: string): Promise<Date | undefined> {
   const out = (await git(root, ['log', '-1', '--format=%cI', '--', path])).trim();
   return out ? new Date(out) : undefined;
+}
+
+/** The checked-out branch (`HEAD` when detached). */
+export async function currentBranch(root: string): Promise<string> {
+  return (await git(root, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+}
+
+export async function checkout(root: string, branch: string): Promise<void> {
+  await git(root, ['checkout', '--quiet', branch]);
+}
+
+/** Creates `branch` at HEAD and checks it out. */
+export async function createBranch(root: string, branch: string): Promise<void> {
+  await git(root, ['checkout', '--quiet', '-b', branch]);
+}
+
+/** Throws away everything on `branch` (uncommitted work included), goes back to `returnTo` and deletes `branch`. Best effort. */
+export async function abandonBranch(root: string, branch: string, returnTo: string): Promise<void> {
+  await git(root, ['reset', '--quiet', '--hard', 'HEAD']).catch(() => undefined);
+  await git(root, ['clean', '-fdq']).catch(() => undefined);
+  await git(root, ['checkout', '--quiet', returnTo]).catch(() => undefined);
+  await git(root, ['branch', '-D', branch]).catch(() => undefined);
+}
+
+export async function commitExists(root: string, sha: string): Promise<boolean> {
+  return git(root, ['cat-file', '-e', `${sha}^{commit}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Runs `fn` in a temporary detached worktree of `ref` (with a commit identity), and removes the worktree afterwards. */
+export async function withWorktree<T>(root: string, ref: string, prefix: string, fn: (worktree: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const worktree = path.join(dir, 'tree');
+  try {
+    await git(root, ['worktree', 'add', '--detach', '--quiet', worktree, ref]);
+    await ensureIdentity(worktree);
+    return await fn(worktree);
+  } finally {
+    await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every path that differs from HEAD in the work tree or the index, untracked files included, sorted. */
+export async function changedPaths(root: string): Promise<string[]> {
+  const out = await git(root, ['status', '--porcelain', '-z', '--untracked-files=all', '--no-renames']);
+  return [...new Set(out.split('\0').filter(Boolean).map((entry) => entry.slice(3)))].sort();
+}
+
+/** Stages exactly `paths` (additions, changes and deletions). */
+export async function stagePaths(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length > 0) await git(root, ['--literal-pathspecs', 'add', '--all', '--', ...paths]);
+}
+
+/** Staged files relative to HEAD, with their new content (null when deleted), sorted by path. */
+export async function stagedFiles(root: string): Promise<{ path: string; content: string | null }[]> {
+  const out = await git(root, ['diff', '--cached', '--name-status', '--no-renames', '-z']);
+  const parts = out.split('\0').filter(Boolean);
+  const files: { path: string; content: string | null }[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const [statusLetter, file] = [parts[i], parts[i + 1]];
+    files.push({ path: file, content: statusLetter === 'D' ? null : await readFile(path.join(root, file), 'utf8') });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** `git revert --no-commit` of `shas`; false (and the work tree reset to HEAD) when it does not apply cleanly. */
+export async function revertWithoutCommit(root: string, shas: readonly string[]): Promise<boolean> {
+  try {
+    await git(root, ['revert', '--no-commit', ...shas]);
+    return true;
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    await git(root, ['revert', '--abort']).catch(() => undefined);
+    await git(root, ['reset', '--quiet', '--hard', 'HEAD']);
+    return false;
+  }
+}
+
+/** The content of `file` at `rev`. */
+export async function showFile(root: string, rev: string, file: string): Promise<string> {
+  return git(root, ['show', `${rev}:${file}`]);
 }

@@ -11,7 +11,6 @@ export interface PullRequestSpec {
   readonly base: string;
   readonly branch: string;
   readonly title: string;
-  readonly body: string;
   readonly labels: readonly string[];
   readonly autoMerge?: boolean;
   /** Commit message (title, body and trailers). */
@@ -23,10 +22,18 @@ export interface PullRequestResult {
   readonly url: string;
   readonly created: boolean;
   readonly commit: string;
+  /** The files of the change as committed. */
+  readonly files: readonly ChangedFile[];
 }
 
-/** Computes the files of the change on top of a base commit; called again when the base moves. */
-export type ComputeChange = (baseSha: string) => Promise<readonly ChangedFile[]>;
+/** A change computed on a base commit: its files, and the pull request's body (which may describe the diff). */
+export interface ComputedChange {
+  readonly files: readonly ChangedFile[];
+  readonly body: string;
+}
+
+/** Computes the change on top of a base commit; called again when the base moves. */
+export type ComputeChange = (baseSha: string) => Promise<ComputedChange>;
 
 /** The branch moved under us (422 "not a fast forward" or "reference already exists"). */
 class BaseMoved extends Error {}
@@ -54,7 +61,7 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
   try {
     for (let attempt = 1; ; attempt++) {
       const baseSha = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.base}` })).data.object.sha;
-      const files = await compute(baseSha);
+      const { files, body } = await compute(baseSha);
       const commit = await createCommit(octokit, config, baseSha, files, spec.message);
       try {
         createdBranch = (await pointBranch(octokit, config, spec.branch, commit)) || createdBranch;
@@ -63,10 +70,10 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
         if (error instanceof BaseMoved) throw new GitHubError(`branch ${spec.branch} kept moving (${attempts} attempts): ${error.message}`);
         throw error;
       }
-      const pr = await openOrUpdate(octokit, config, spec);
+      const pr = await openOrUpdate(octokit, config, spec, body);
       if (spec.labels.length) await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels: [...spec.labels] });
       if (spec.autoMerge) await enableAutoMerge(octokit, pr.nodeId);
-      return { number: pr.number, url: pr.url, created: pr.created, commit };
+      return { number: pr.number, url: pr.url, created: pr.created, commit, files };
     }
   } catch (caught) {
     const error = caught instanceof BranchCreateFailed ? caught.original : caught;
@@ -148,16 +155,16 @@ async function hasOpenPullRequest(octokit: Octokit, config: GitHubConfig, branch
  * Creating a pull request is not idempotent: it is never retried blindly.
  * After a failure we look for it first, and only create it again if it is not there.
  */
-async function openOrUpdate(octokit: Octokit, config: GitHubConfig, spec: PullRequestSpec, attempts = 3) {
+async function openOrUpdate(octokit: Octokit, config: GitHubConfig, spec: PullRequestSpec, body: string, attempts = 3) {
   const { owner, repo } = config;
   for (let attempt = 1; ; attempt++) {
     const existing = await findOpen(octokit, config, spec.branch);
     if (existing) {
-      await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: spec.title, body: spec.body });
+      await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: spec.title, body });
       return { number: existing.number, url: existing.html_url, nodeId: existing.node_id, created: false };
     }
     try {
-      const { data } = await octokit.rest.pulls.create({ owner, repo, head: spec.branch, base: spec.base, title: spec.title, body: spec.body, request: { retries: 0 } });
+      const { data } = await octokit.rest.pulls.create({ owner, repo, head: spec.branch, base: spec.base, title: spec.title, body, request: { retries: 0 } });
       return { number: data.number, url: data.html_url, nodeId: data.node_id, created: true };
     } catch (error) {
       const s = status(error);

@@ -1,3 +1,3 @@
 export * from './definitions.js';
 export * from './load.js';
-export * from './locate.js';
+export { locateDiagnostics } from '../source/locate.js';

@@ -1,5 +1,5 @@
 import type { ResolvedModel, ResolvedPolicy } from '../resolve/index.js';
-import { durationSeconds } from './analysis.js';
+import { stepDeadlineSeconds, stepPauseSeconds } from '../metrics/index.js';
 
 /** What Argo Rollouts reports of one AnalysisRun (from the cluster or a status file). */
 export interface AnalysisRunStatus {
@@ -30,20 +30,6 @@ export interface DecisionInput {
   /** When the current step was committed (the commit that last changed the canary). */
   readonly stepCommittedAt?: Date;
   readonly now: Date;
-}
-
-/** Extra time a step may take beyond its analysis before it counts as stuck (GPU pods Pending, sync stalled). */
-export const STEP_GRACE_SECONDS = 600;
-
-/**
- * How long a step may run before it is stuck: the longer of its pause and its
- * analysis (initial delay + count × interval), plus a grace period.
- */
-export function stepDeadlineSeconds(policy: ResolvedPolicy, step: number): number {
-  const interval = durationSeconds(policy.analysis.interval);
-  const analysis = interval * (policy.analysis.count + 1);
-  const pause = durationSeconds(policy.steps[step]?.pause ?? '0s');
-  return Math.max(analysis, pause) + STEP_GRACE_SECONDS;
 }
 
 const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
@@ -78,7 +64,7 @@ export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInp
   const age = startedAt ? seconds(new Date(startedAt), now) : 0;
   switch (run.phase) {
     case 'Successful': {
-      const pause = durationSeconds(policy.steps[step]?.pause ?? '0s');
+      const pause = stepPauseSeconds(policy, step);
       if (startedAt && age < pause) return { action: 'wait', reason: `analysis passed; step ${step} pauses ${pause} s, ${Math.round(age)} s elapsed` };
       if (last) return { action: 'promote', reason: `analysis of the last step (${step}) succeeded` };
       const next = policy.steps[step + 1];

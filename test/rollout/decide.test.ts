@@ -5,7 +5,8 @@
  * status and the clock varied per case. Pure: no files, no git, no cluster.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decide, parseAnalysisRuns, STEP_GRACE_SECONDS, stepDeadlineSeconds, type AnalysisRunStatus, type DecisionInput } from '../../src/delivery/decide.js';
+import { STEP_GRACE_SECONDS, stepDeadlineSeconds } from '../../src/metrics/index.js';
+import { decide, parseAnalysisRuns, type AnalysisRunStatus, type DecisionInput } from '../../src/rollout/index.js';
 import { resolvePlatform, type ResolvedModel, type ResolvedPolicy } from '../../src/resolve/index.js';
 import { validateDefinitions } from '../../src/validate/index.js';
 import { referenceDefinitions } from '../support/definitions.js';

@@ -1,7 +1,9 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
-import { bindQuery, bindSelector, parseCondition } from './analysis.js';
-import { stepDeadlineSeconds } from './decide.js';
+import { bindQuery, bindSelector } from './bind.js';
+import { negation, validCondition } from './condition.js';
+import { stepDeadlineSeconds } from './duration.js';
+import { formatNumber as fmt, formatPercent as pct } from './format.js';
 
 /**
  * Recording rules and alerts of one model, as data. Queries select the model's
@@ -129,12 +131,12 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       annotations: { summary: `${model.id} in ${model.env} is a hot model (peak ${model.peakRps} rps) but its request metrics have vanished` },
     });
   for (const q of model.quality) {
-    const { op, threshold } = parseCondition(q.condition);
+    const { op, threshold } = validCondition(q.condition);
     const stableWorkload = names.predictorName(model.id, model.stable);
     const query = bindQuery(q.query, model.namespace, stableWorkload, model.id);
     alerts.push({
       alert: 'ModelQualityDegraded',
-      expr: `(${query}) ${inverse(op)} ${threshold}`,
+      expr: `(${query}) ${negation(op)} ${threshold}`,
       for: '30m',
       labels: { ...route, severity: 'ticket', check: q.name },
       annotations: { summary: `${model.id} ${model.stable} in ${model.env}: ${q.name} no longer ${q.condition} (drift or quality regression)` },
@@ -152,16 +154,4 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
     });
   }
   return { recording, alerts };
-}
-
-function inverse(op: string): string {
-  return { '>=': '<', '<=': '>', '>': '<=', '<': '>=', '==': '!=' }[op] ?? '!=';
-}
-
-function fmt(n: number): string {
-  return String(Number(n.toPrecision(6)));
-}
-
-function pct(a: number): string {
-  return `${Number((a * 100).toPrecision(6))} %`;
 }

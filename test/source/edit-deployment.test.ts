@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/cli/compile.js';
-import { EditError, editModelSource, type DeploymentEdit } from '../../src/delivery/edit-model.js';
+import { EditError, editModelSource, type DeploymentEdit } from '../../src/source/index.js';
 import { formatDiagnostic } from '../../src/diagnostics/index.js';
 import { makeRepo, REPO_ROOT } from '../support/repo.js';
 

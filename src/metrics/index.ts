@@ -1,0 +1,6 @@
+export * from './bind.js';
+export * from './checks.js';
+export * from './condition.js';
+export * from './duration.js';
+export * from './format.js';
+export * from './rules.js';

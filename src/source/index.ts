@@ -1,0 +1,2 @@
+export * from './edit-deployment.js';
+export * from './locate.js';
