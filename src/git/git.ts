@@ -165,9 +165,14 @@ export async function changedPaths(root: string): Promise<string[]> {
   return [...new Set(out.split('\0').filter(Boolean).map((entry) => entry.slice(3)))].sort();
 }
 
-/** Stages exactly `paths` (additions, changes and deletions). */
-export async function stagePaths(root: string, paths: readonly string[]): Promise<void> {
-  if (paths.length > 0) await git(root, ['--literal-pathspecs', 'add', '--all', '--', ...paths]);
+/** Stages every change of the work tree (additions, changes and deletions). */
+export async function stageAll(root: string): Promise<void> {
+  await git(root, ['add', '--all']);
+}
+
+/** Paths staged relative to HEAD. */
+export async function stagedPaths(root: string): Promise<string[]> {
+  return (await git(root, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0').filter(Boolean);
 }
 
 /** Staged files relative to HEAD, with their new content (null when deleted), sorted by path. */

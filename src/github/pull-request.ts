@@ -38,6 +38,13 @@ export type ComputeChange = (baseSha: string) => Promise<ComputedChange>;
 /** The branch moved under us (422 "not a fast forward" or "reference already exists"). */
 class BaseMoved extends Error {}
 
+/** The caller's `compute` failed: its error is passed on as it is, not as a GitHub failure. */
+class ComputeFailed extends Error {
+  constructor(readonly original: unknown) {
+    super(message(original));
+  }
+}
+
 /** Creating the branch failed and it does not point at our commit. */
 class BranchCreateFailed extends Error {
   constructor(readonly original: unknown) {
@@ -61,7 +68,9 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
   try {
     for (let attempt = 1; ; attempt++) {
       const baseSha = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.base}` })).data.object.sha;
-      const { files, body } = await compute(baseSha);
+      const { files, body } = await compute(baseSha).catch((error: unknown) => {
+        throw new ComputeFailed(error);
+      });
       const commit = await createCommit(octokit, config, baseSha, files, spec.message);
       try {
         createdBranch = (await pointBranch(octokit, config, spec.branch, commit)) || createdBranch;
@@ -76,12 +85,13 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
       return { number: pr.number, url: pr.url, created: pr.created, commit, files };
     }
   } catch (caught) {
-    const error = caught instanceof BranchCreateFailed ? caught.original : caught;
+    const error = caught instanceof BranchCreateFailed || caught instanceof ComputeFailed ? caught.original : caught;
     if (createdBranch && !(await hasOpenPullRequest(octokit, config, spec.branch).catch(() => true))) {
       await octokit.rest.git.deleteRef({ owner, repo, ref: `heads/${spec.branch}` }).catch(() => {
         throw new GitHubError(`${describe(error)}; and branch ${spec.branch} could not be deleted: delete it by hand`);
       });
     }
+    if (caught instanceof ComputeFailed) throw error;
     throw new GitHubError(describe(error));
   }
 }

@@ -141,14 +141,17 @@ async function applyEdit(dir: string, change: Change): Promise<string | undefine
  * .github/CODEOWNERS.
  */
 async function stageOwned(dir: string, change: Change): Promise<void> {
-  const changed = await g.changedPaths(dir);
-  const foreign = changed.filter((file) => !ownsPath(change, file));
-  if (foreign.length > 0)
-    throw new RolloutError(
+  const refuse = (foreign: readonly string[]) =>
+    new RolloutError(
       `${foreign.join(', ')} changed while making the change, but ${change.trailers.action} of ${change.model} may commit only ${change.modelFile}, generated/ and .github/CODEOWNERS: a definition or the revert wrote ${foreign.length === 1 ? 'it' : 'them'}; nothing was committed`,
       'refused',
     );
-  await g.stagePaths(dir, changed);
+  const foreign = (await g.changedPaths(dir)).filter((file) => !ownsPath(change, file));
+  if (foreign.length > 0) throw refuse(foreign);
+  await g.stageAll(dir);
+  // Checked again on what is staged: nothing else may reach the commit.
+  const staged = (await g.stagedPaths(dir)).filter((file) => !ownsPath(change, file));
+  if (staged.length > 0) throw refuse(staged);
 }
 
 /** Title, body and modelplane's trailers. */

@@ -1,8 +1,8 @@
 /**
- * `modelplane plan --base REF` in temporary git repositories of the reference
- * platform (fraud-detector and image-moderation, with image-moderation 3.3.0
+ * `modelplane plan --base REF` in temporary git repositories of the fixture
+ * platform (card-fraud and photo-moderation, with photo-moderation 3.3.0
  * published to the prod bucket): commit `reference` is the platform as is,
- * commit `canary` (main) on top of it starts a canary of image-moderation
+ * commit `canary` (main) on top of it starts a canary of photo-moderation
  * 3.3.0 at step 0 of 'progressive' (5 %) in prod, and branch `docs-only` adds
  * a README change on top of that. Each test runs in its own clone, so they run
  * at the same time; `--comment` posts to a fake GitHub served on 127.0.0.1.
@@ -20,7 +20,7 @@ const PROD_BEFORE = "prod: {\n      version: '3.2.0',";
 const PROD_CANARY = "prod: {\n      version: '3.2.0',\n      canary: { version: '3.3.0', policy: 'progressive', step: 0 },";
 /** The row of the change in the prod table (weights, replicas, GPUs and monthly cost of the warm pools). */
 const CANARY_ROW =
-  '| `image-moderation` | changed | 3.2.0 → 3.2.0; canary 3.3.0 (step 0) | 3.2.0 100% → 3.2.0 95% / 3.3.0 5% | 5–10 → 7–14 | 5 → 7 | $4,198 → $5,877 (+$1,679) |';
+  '| `photo-moderation` | changed | 3.2.0 → 3.2.0; canary 3.3.0 (step 0) | 3.2.0 100% → 3.2.0 95% / 3.3.0 5% | 5–10 → 7–14 | 5 → 7 | $4,198 → $5,877 (+$1,679) |';
 
 let source: Repo;
 const cleanups: (() => Promise<void>)[] = [];
@@ -41,14 +41,14 @@ async function fake(clone: Clone, comments: Parameters<typeof startFakeGitHub>[0
 }
 
 beforeAll(async () => {
-  source = await makeRepo({ models: ['fraud-detector', 'image-moderation'] });
+  source = await makeRepo({ platform: 'fixture', models: ['card-fraud', 'photo-moderation'] });
   const git = (...args: string[]) => gitIn(source.root, ...args);
-  await source.edit('models/image-moderation.ts', STAGING_URI, PROD_URI);
+  await source.edit('models/photo-moderation.ts', STAGING_URI, PROD_URI);
   await source.write('README.md', '# platform\n');
   await initAndCommit(source, 'reference platform');
   await git('tag', 'reference');
-  await source.edit('models/image-moderation.ts', PROD_BEFORE, PROD_CANARY);
-  await git('commit', '--quiet', '-am', 'canary of image-moderation 3.3.0 in prod');
+  await source.edit('models/photo-moderation.ts', PROD_BEFORE, PROD_CANARY);
+  await git('commit', '--quiet', '-am', 'canary of photo-moderation 3.3.0 in prod');
   await git('tag', 'canary');
   await git('checkout', '--quiet', '-b', 'docs-only');
   await source.write('README.md', '# platform\n\nHow to release a model.\n');
@@ -94,7 +94,7 @@ describe.concurrent('plan --base HEAD~1 after a commit that starts a canary', ()
     expect(prod.changes).toHaveLength(1);
     const [change] = prod.changes;
     expect(change).toMatchObject({
-      model: 'image-moderation',
+      model: 'photo-moderation',
       kind: 'changed',
       before: { stable: '3.2.0', weights: { '3.2.0': 100 }, replicas: { min: 5, max: 10 }, gpus: 5, pool: 'gpu-l4' },
       after: { stable: '3.2.0', canary: { version: '3.3.0', step: 0, weight: 5 }, weights: { '3.2.0': 95, '3.3.0': 5 }, replicas: { min: 7, max: 14 }, gpus: 7, pool: 'gpu-l4' },

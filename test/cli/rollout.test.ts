@@ -1,11 +1,11 @@
 /**
  * `modelplane release`, `promote` and `rollback` with real git: a temporary
- * copy of the reference platform (fraud-detector, a canary of 4.2.0 at step 1
- * of 'progressive' in prod, and image-moderation, 3.2.0 stable in prod with
- * 3.3.0 declared) is synthesized and committed on `main`. In the reference,
+ * copy of the fixture platform (card-fraud, a canary of 4.2.0 at step 1
+ * of 'progressive' in prod, and photo-moderation, 3.2.0 stable in prod with
+ * 3.3.0 declared) is synthesized and committed on `main`. In the fixture,
  * 3.3.0's artifact is in the staging bucket, which prod may not read (MP7004),
  * so the copy on `main` publishes it to the prod bucket first; branch
- * `staging-artifact` keeps the reference's staging URI. Every test starts from
+ * `staging-artifact` keeps the fixture's staging URI. Every test starts from
  * `main` without modelplane branches, runs the CLI as a subprocess and
  * inspects the branch and commit it made. AnalysisRun statuses come from a
  * --status-file outside the work tree.
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
+import { makeRepo, STACK_FRAME as STACK, type Repo, type RunResult } from '../support/repo.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,10 +26,10 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'Test Author', GIT_AUTHOR_EMAIL: 'author@exa
 
 let repo: Repo;
 let outside: string;
-/** The reference platform with image-moderation 3.3.0 in the prod bucket, synthesized: where every test starts (`main`). */
+/** The fixture platform with photo-moderation 3.3.0 in the prod bucket, synthesized: where every test starts (`main`). */
 let base: string;
-const STAGING_URI = "uri: 's3://acme-ml-staging/vision/image-moderation/3.3.0/'";
-const PROD_URI = "uri: 's3://acme-ml-prod/vision/image-moderation/3.3.0/'";
+const STAGING_URI = "uri: 's3://acme-ml-staging/vision/photo-moderation/3.3.0/'";
+const PROD_URI = "uri: 's3://acme-ml-prod/vision/photo-moderation/3.3.0/'";
 
 async function git(...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync('git', args, { cwd: repo.root, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0' } });
@@ -69,9 +69,9 @@ async function statusFile(name: string, phase: string, message?: string): Promis
 }
 
 beforeAll(async () => {
-  repo = await makeRepo({ models: ['fraud-detector', 'image-moderation'] });
+  repo = await makeRepo({ platform: 'fixture', models: ['card-fraud', 'photo-moderation'] });
   outside = await mkdtemp(path.join(os.tmpdir(), 'modelplane-status-'));
-  await repo.edit('models/image-moderation.ts', STAGING_URI, PROD_URI);
+  await repo.edit('models/photo-moderation.ts', STAGING_URI, PROD_URI);
   const synth = await repo.run(['synth']);
   expect(synth.code, synth.stderr).toBe(0);
   await git('init', '--quiet', '--initial-branch=main');
@@ -79,11 +79,11 @@ beforeAll(async () => {
   await git('config', 'user.email', 'author@example.com');
   await git('config', 'commit.gpgsign', 'false');
   await git('add', '--all');
-  await git('commit', '--quiet', '-m', 'reference platform, image-moderation 3.3.0 published to the prod bucket');
+  await git('commit', '--quiet', '-m', 'fixture platform, photo-moderation 3.3.0 published to the prod bucket');
   base = (await git('rev-parse', 'HEAD')).trim();
   await git('checkout', '--quiet', '-b', 'staging-artifact');
-  await repo.edit('models/image-moderation.ts', PROD_URI, STAGING_URI);
-  await git('commit', '--quiet', '-am', 'image-moderation 3.3.0 from the staging bucket, as in the reference');
+  await repo.edit('models/photo-moderation.ts', PROD_URI, STAGING_URI);
+  await git('commit', '--quiet', '-am', 'photo-moderation 3.3.0 from the staging bucket, as in the fixture');
   await git('checkout', '--quiet', 'main');
 });
 
@@ -100,12 +100,12 @@ beforeEach(async () => {
   expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
 });
 
-describe('release and rollback of image-moderation 3.3.0 in prod', () => {
-  const BRANCH = 'modelplane/prod/image-moderation/release-3.3.0';
-  const DIR = 'generated/prod/image-moderation';
+describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
+  const BRANCH = 'modelplane/prod/photo-moderation/release-3.3.0';
+  const DIR = 'generated/prod/photo-moderation';
 
   it('release commits a step-0 canary on its own branch, and rollback restores generated/ and models/ byte for byte', async () => {
-    const release = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    const release = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
     expect(release.stderr).toBe('');
     expect(release.code).toBe(0);
     expect(release.stdout).toContain(`on branch ${BRANCH}`);
@@ -114,36 +114,36 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
     expect((await git('rev-list', `${base}..${BRANCH}`)).trim().split('\n')).toHaveLength(1);
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
     const message = await git('log', '-1', '--format=%B', BRANCH);
-    expect(message).toMatch(/^release image-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n/);
-    expect(message).toContain('Modelplane-Model: image-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\n');
+    expect(message).toMatch(/^release photo-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n/);
+    expect(message).toContain('Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\n');
 
     const changed = (await git('diff', '--name-status', base, BRANCH)).trim().split('\n').sort();
     expect(changed).toEqual(
       expect.arrayContaining([
-        'M\tmodels/image-moderation.ts',
-        `A\t${DIR}/inferenceservice-image-moderation-v3-3-0.yaml`,
-        `A\t${DIR}/analysisrun-image-moderation-v3-3-0-s0.yaml`,
-        `M\t${DIR}/httproute-image-moderation.yaml`,
+        'M\tmodels/photo-moderation.ts',
+        `A\t${DIR}/inferenceservice-photo-moderation-v3-3-0.yaml`,
+        `A\t${DIR}/analysisrun-photo-moderation-v3-3-0-s0.yaml`,
+        `M\t${DIR}/httproute-photo-moderation.yaml`,
       ]),
     );
-    expect(changed.every((line) => /\t(models\/image-moderation\.ts|generated\/prod\/)/.test(line)), changed.join('\n')).toBe(true);
+    expect(changed.every((line) => /\t(models\/photo-moderation\.ts|generated\/prod\/)/.test(line)), changed.join('\n')).toBe(true);
 
-    const canary = await show(BRANCH, `${DIR}/inferenceservice-image-moderation-v3-3-0.yaml`);
-    expect(canary).toMatchObject({ kind: 'InferenceService', metadata: { name: 'image-moderation-v3-3-0' } });
-    const run = await show(BRANCH, `${DIR}/analysisrun-image-moderation-v3-3-0-s0.yaml`);
-    expect(run).toMatchObject({ kind: 'AnalysisRun', metadata: { name: 'image-moderation-v3-3-0-s0', labels: { 'modelplane.io/step': '0' } } });
-    expect(splitOf(await show(BRANCH, `${DIR}/httproute-image-moderation.yaml`))).toEqual([
-      ['image-moderation-v3-2-0-predictor', 95],
-      ['image-moderation-v3-3-0-predictor', 5],
+    const canary = await show(BRANCH, `${DIR}/inferenceservice-photo-moderation-v3-3-0.yaml`);
+    expect(canary).toMatchObject({ kind: 'InferenceService', metadata: { name: 'photo-moderation-v3-3-0' } });
+    const run = await show(BRANCH, `${DIR}/analysisrun-photo-moderation-v3-3-0-s0.yaml`);
+    expect(run).toMatchObject({ kind: 'AnalysisRun', metadata: { name: 'photo-moderation-v3-3-0-s0', labels: { 'modelplane.io/step': '0' } } });
+    expect(splitOf(await show(BRANCH, `${DIR}/httproute-photo-moderation.yaml`))).toEqual([
+      ['photo-moderation-v3-2-0-predictor', 95],
+      ['photo-moderation-v3-3-0-predictor', 5],
     ]);
-    expect(await git('show', `${BRANCH}:models/image-moderation.ts`)).toContain("canary: { version: '3.3.0', policy: 'progressive', step: 0 }");
+    expect(await git('show', `${BRANCH}:models/photo-moderation.ts`)).toContain("canary: { version: '3.3.0', policy: 'progressive', step: 0 }");
 
-    const rollback = await cli('rollback', 'image-moderation', '--env', 'prod', '--no-pr');
+    const rollback = await cli('rollback', 'photo-moderation', '--env', 'prod', '--no-pr');
     expect(rollback.stderr).toBe('');
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toContain('(git revert)');
-    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/prod/image-moderation/rollback-3.3.0');
-    expect(await git('log', '-1', '--format=%s')).toBe('Revert "release image-moderation 3.3.0 to prod: canary step 0 (5%)"\n');
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/prod/photo-moderation/rollback-3.3.0');
+    expect(await git('log', '-1', '--format=%s')).toBe('Revert "release photo-moderation 3.3.0 to prod: canary step 0 (5%)"\n');
     expect(await git('log', '-1', '--format=%(trailers:key=Modelplane-Action,valueonly)')).toBe('rollback\n\n');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(await gitCode('diff', '--quiet', base, '--', 'generated', 'models')).toBe(0);
@@ -153,18 +153,18 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
   it('refuses to release 3.3.0 to prod while its artifact is outside the prod bucket (MP7004), changing nothing', async () => {
     await git('checkout', '--quiet', 'staging-artifact');
     const before = (await git('rev-parse', 'HEAD')).trim();
-    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    const result = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^models\/image-moderation\.ts:\d+:\d+ - error MP7004: versions\[1\]\.artifact\.uri /m);
+    expect(result.stderr).toMatch(/^models\/photo-moderation\.ts:\d+:\d+ - error MP7004: versions\[1\]\.artifact\.uri /m);
     expect((await git('rev-parse', 'HEAD')).trim()).toBe(before);
     expect(await git('branch', '--list', BRANCH)).toBe('');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 
   it('refuses a version the model does not declare, naming the declared versions', async () => {
-    const result = await cli('release', 'image-moderation', '9.9.9', '--env', 'prod', '--no-pr');
+    const result = await cli('release', 'photo-moderation', '9.9.9', '--env', 'prod', '--no-pr');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/models\/image-moderation\.ts: version '9\.9\.9' is not in versions \(3\.2\.0, 3\.3\.0\)/);
+    expect(result.stderr).toMatch(/models\/photo-moderation\.ts: version '9\.9\.9' is not in versions \(3\.2\.0, 3\.3\.0\)/);
     expect((await git('rev-parse', 'HEAD')).trim()).toBe(base);
     expect(await git('branch', '--list', 'modelplane/*')).not.toContain('9.9.9');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -172,14 +172,14 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
 
   it('refuses to release from a dirty work tree and names the uncommitted file', async () => {
     await repo.write('notes.txt', 'work in progress\n');
-    const result = await cli('release', 'image-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    const result = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/uncommitted changes \(notes\.txt\)/);
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('main');
   });
 
   it('exits 3 without --no-pr when no GitHub token is configured, naming GITHUB_TOKEN and --no-pr', async () => {
-    const result = await repo.run(['release', 'image-moderation', '3.3.0', '--env', 'prod'], { ...IDENTITY, GITHUB_TOKEN: '' });
+    const result = await repo.run(['release', 'photo-moderation', '3.3.0', '--env', 'prod'], { ...IDENTITY, GITHUB_TOKEN: '' });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/GITHUB_TOKEN/);
     expect(result.stderr).toMatch(/--no-pr/);
@@ -187,55 +187,108 @@ describe('release and rollback of image-moderation 3.3.0 in prod', () => {
   });
 });
 
-describe('promote of the fraud-detector canary (4.2.0 at step 1, 25 %) from a status file', () => {
-  const DIR = 'generated/prod/fraud-detector';
-  const ROUTE = `${DIR}/httproute-fraud-detector.yaml`;
+describe('promote of the card-fraud canary (4.2.0 at step 1, 25 %) from a status file', () => {
+  const DIR = 'generated/prod/card-fraud';
+  const ROUTE = `${DIR}/httproute-card-fraud.yaml`;
 
   it('starts from a 75/25 split with the AnalysisRun of step 1', async () => {
     expect(splitOf(await show(base, ROUTE))).toEqual([
-      ['fraud-detector-v4-1-0-predictor', 75],
-      ['fraud-detector-v4-2-0-predictor', 25],
+      ['card-fraud-v4-1-0-predictor', 75],
+      ['card-fraud-v4-2-0-predictor', 25],
     ]);
-    expect(await filesAt(base, DIR)).toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s1.yaml`);
+    expect(await filesAt(base, DIR)).toContain(`${DIR}/analysisrun-card-fraud-v4-2-0-s1.yaml`);
   });
 
   it('advances a Successful step 1 to step 2: the route splits 50/50 and the AnalysisRun of step 2 replaces step 1', async () => {
-    const status = await statusFile('fraud-detector-v4-2-0-s1', 'Successful');
-    const result = await cli('promote', '--env', 'prod', '--model', 'fraud-detector', '--status-file', status, '--no-pr');
+    const status = await statusFile('card-fraud-v4-2-0-s1', 'Successful');
+    const result = await cli('promote', '--env', 'prod', '--model', 'card-fraud', '--status-file', status, '--no-pr');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^fraud-detector \(prod\): advance: analysis of step 1 succeeded$/m);
-    const branch = 'modelplane/prod/fraud-detector/advance-4.2.0-step-2';
+    expect(result.stdout).toMatch(/^card-fraud \(prod\): advance: analysis of step 1 succeeded$/m);
+    const branch = 'modelplane/prod/card-fraud/advance-4.2.0-step-2';
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(branch);
     expect((await git('rev-list', `${base}..${branch}`)).trim().split('\n')).toHaveLength(1);
-    expect(await git('show', `${branch}:models/fraud-detector.ts`)).toContain("canary: { version: '4.2.0', policy: 'progressive', step: 2 }");
+    expect(await git('show', `${branch}:models/card-fraud.ts`)).toContain("canary: { version: '4.2.0', policy: 'progressive', step: 2 }");
     expect(splitOf(await show(branch, ROUTE))).toEqual([
-      ['fraud-detector-v4-1-0-predictor', 50],
-      ['fraud-detector-v4-2-0-predictor', 50],
+      ['card-fraud-v4-1-0-predictor', 50],
+      ['card-fraud-v4-2-0-predictor', 50],
     ]);
     const files = await filesAt(branch, DIR);
-    expect(files).toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s2.yaml`);
-    expect(files).not.toContain(`${DIR}/analysisrun-fraud-detector-v4-2-0-s1.yaml`);
-    expect(await git('log', '-1', '--format=%B', branch)).toContain('AnalysisRun fraud-detector-v4-2-0-s1: Successful');
+    expect(files).toContain(`${DIR}/analysisrun-card-fraud-v4-2-0-s2.yaml`);
+    expect(files).not.toContain(`${DIR}/analysisrun-card-fraud-v4-2-0-s1.yaml`);
+    expect(await git('log', '-1', '--format=%B', branch)).toContain('AnalysisRun card-fraud-v4-2-0-s1: Successful');
   });
 
   it('rolls back a Failed step: canary removed from the model, route 100 % to stable, canary InferenceService deleted', async () => {
-    const status = await statusFile('fraud-detector-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)');
-    const result = await cli('promote', '--env', 'prod', '--model', 'fraud-detector', '--status-file', status, '--no-pr');
+    const status = await statusFile('card-fraud-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)');
+    const result = await cli('promote', '--env', 'prod', '--model', 'card-fraud', '--status-file', status, '--no-pr');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^fraud-detector \(prod\): rollback: analysis of step 1 ended Failed/m);
-    const branch = 'modelplane/prod/fraud-detector/abort-4.2.0';
+    expect(result.stdout).toMatch(/^card-fraud \(prod\): rollback: analysis of step 1 ended Failed/m);
+    const branch = 'modelplane/prod/card-fraud/abort-4.2.0';
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(branch);
-    const model = await git('show', `${branch}:models/fraud-detector.ts`);
+    const model = await git('show', `${branch}:models/card-fraud.ts`);
     expect(model).not.toMatch(/canary:/);
     expect(model).toContain("    prod: {\n      version: '4.1.0',\n      pool: 'cpu-general',");
-    expect(splitOf(await show(branch, ROUTE))).toEqual([['fraud-detector-v4-1-0-predictor', 100]]);
+    expect(splitOf(await show(branch, ROUTE))).toEqual([['card-fraud-v4-1-0-predictor', 100]]);
     const files = await filesAt(branch, DIR);
-    expect(files).not.toContain(`${DIR}/inferenceservice-fraud-detector-v4-2-0.yaml`);
+    expect(files).not.toContain(`${DIR}/inferenceservice-card-fraud-v4-2-0.yaml`);
     expect(files.filter((f) => f.includes('/analysisrun-'))).toEqual([]);
-    expect(files).toContain(`${DIR}/inferenceservice-fraud-detector-v4-1-0.yaml`);
-    expect(existsSync(path.join(repo.root, DIR, 'inferenceservice-fraud-detector-v4-2-0.yaml'))).toBe(false);
+    expect(files).toContain(`${DIR}/inferenceservice-card-fraud-v4-1-0.yaml`);
+    expect(existsSync(path.join(repo.root, DIR, 'inferenceservice-card-fraud-v4-2-0.yaml'))).toBe(false);
     expect(await git('log', '-1', '--format=%B', branch)).toMatch(/Modelplane-Action: abort\nModelplane-Version: 4\.2\.0/);
+  });
+});
+
+describe('bots commit only the model file they edit, generated/ and .github/CODEOWNERS', () => {
+  const PLATFORM = 'policies/platform.ts';
+
+  it('release refuses, naming the file, when a definition changes another file in its work tree; nothing is committed', async () => {
+    await git('checkout', '--quiet', '-b', 'tamper-on-import');
+    const model = await repo.read('models/card-fraud.ts');
+    // A product team's model file that, when imported, raises its own standing in the platform file.
+    await repo.write(
+      'models/card-fraud.ts',
+      model.replace(
+        "import { defineModel } from '../src/index.js';\n",
+        "import { appendFileSync } from 'node:fs';\nimport { defineModel } from '../src/index.js';\n\nappendFileSync(new URL('../policies/platform.ts', import.meta.url), '// quota raised by card-fraud\\n');\n",
+      ),
+    );
+    await git('commit', '--quiet', '-am', 'card-fraud writes the platform file when imported');
+    const head = (await git('rev-parse', 'HEAD')).trim();
+    try {
+      const result = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/^modelplane: policies\/platform\.ts changed while making the change, but release of photo-moderation may commit only models\/photo-moderation\.ts, generated\/ and \.github\/CODEOWNERS/m);
+      expect(result.stderr).not.toMatch(STACK);
+      expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
+      expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('tamper-on-import');
+      expect(await git('branch', '--list', 'modelplane/*')).toBe('');
+      expect(await git('log', '--all', '--format=%H', '--', PLATFORM)).toBe(`${base}\n`);
+    } finally {
+      await git('checkout', '--quiet', '--force', 'main');
+      await git('branch', '--quiet', '-D', 'tamper-on-import');
+    }
+  });
+
+  it('rollback refuses, naming the file, when reverting the rollout would change a file the rollback does not own', async () => {
+    // A release commit made by hand (or by an older modelplane that staged everything) that also touched the platform file.
+    await git('checkout', '--quiet', '-b', 'wide-release');
+    await repo.edit('models/card-fraud.ts', "canary: { version: '4.2.0', policy: 'progressive', step: 1 }", "canary: { version: '4.2.0', policy: 'progressive', step: 0 }");
+    await repo.write(PLATFORM, `${await repo.read(PLATFORM)}// touched by the release\n`);
+    await git('commit', '--quiet', '-am', 'release card-fraud 4.2.0 to prod\n\nModelplane-Model: card-fraud\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 4.2.0');
+    const head = (await git('rev-parse', 'HEAD')).trim();
+    try {
+      const result = await cli('rollback', 'card-fraud', '--env', 'prod', '--no-pr');
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/^modelplane: policies\/platform\.ts changed while making the change, but rollback of card-fraud may commit only models\/card-fraud\.ts, generated\/ and \.github\/CODEOWNERS/m);
+      expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
+      expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('wide-release');
+      expect(await git('branch', '--list', 'modelplane/*')).toBe('');
+      expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    } finally {
+      await git('checkout', '--quiet', '--force', 'main');
+      await git('branch', '--quiet', '-D', 'wide-release');
+    }
   });
 });

@@ -4,8 +4,8 @@
  * on the wire: rate limits with retry-after, secondary rate limits, 5xx, 422
  * from a moving ref, dropped connections.
  *
- * Every scenario releases image-moderation 3.3.0 in prod from its own clone of
- * one committed copy of the reference platform (3.3.0 published to the prod
+ * Every scenario releases photo-moderation 3.3.0 in prod from its own clone of
+ * one committed copy of the fixture platform (3.3.0 published to the prod
  * bucket; `main` on the fake points at that commit) against its own fake.
  * Octokit's throttling spaces write requests by a second and the retries back
  * off by seconds, so one scenario takes 15–30 s of mostly waiting: all of them
@@ -18,9 +18,9 @@ import { on, startFakeGitHub, type FakeGitHub, type FaultRule, type RecordedRequ
 import type { Repo, RunResult } from '../support/repo.js';
 
 const R = '/repos/acme/ml-platform';
-const BRANCH = 'modelplane/prod/image-moderation/release-3.3.0';
-const RELEASE = ['release', 'image-moderation', '3.3.0', '--env', 'prod'] as const;
-const TRAILERS = 'Modelplane-Model: image-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0';
+const BRANCH = 'modelplane/prod/photo-moderation/release-3.3.0';
+const RELEASE = ['release', 'photo-moderation', '3.3.0', '--env', 'prod'] as const;
+const TRAILERS = 'Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0';
 const SPLIT = '3.2.0 100% → 3.2.0 95% / 3.3.0 5%';
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 /** A stack trace line: only --debug may print one. */
@@ -86,7 +86,7 @@ function expectOnePullRequest(github: FakeGitHub): void {
   expect(github.pulls).toHaveLength(1);
   const [pr] = github.pulls;
   expect(pr).toMatchObject({ state: 'open', head: { ref: BRANCH }, base: { ref: 'main' } });
-  expect(pr.title).toBe('release image-moderation 3.3.0 to prod: canary step 0 (5%)');
+  expect(pr.title).toBe('release photo-moderation 3.3.0 to prod: canary step 0 (5%)');
   expect(pr.body).toContain(SPLIT);
   expect([...pr.labels].sort()).toEqual(['action:release', 'env:prod', 'modelplane']);
   const commit = github.commits.get(github.refs.get(BRANCH)!)!;
@@ -159,19 +159,19 @@ describe('release opens a pull request', () => {
     async () => {
       const { github, clone } = await twice();
       const [pr] = github.pulls;
-      expect(pr.body).toContain("Starts a canary of image-moderation 3.3.0 in prod with policy 'progressive'");
+      expect(pr.body).toContain("Starts a canary of photo-moderation 3.3.0 in prod with policy 'progressive'");
       expect(pr.body).toContain('<!-- modelplane-plan -->');
-      expect(pr.body).toContain(`| \`image-moderation\` | changed | 3.2.0 → 3.2.0; canary 3.3.0 (step 0) | ${SPLIT} |`);
+      expect(pr.body).toContain(`| \`photo-moderation\` | changed | 3.2.0 → 3.2.0; canary 3.3.0 (step 0) | ${SPLIT} |`);
       const commit = github.commits.get(github.refs.get(BRANCH)!)!;
-      expect(commit.message).toMatch(/^release image-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n\n/);
+      expect(commit.message).toMatch(/^release photo-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n\n/);
       expect(commit.message.trimEnd().endsWith(TRAILERS)).toBe(true);
 
       // The commit's tree: the model file and prod's generated objects, nothing else.
       const tree = github.trees.get(commit.tree)!;
       const paths = tree.tree.map((e) => e.path).sort();
-      expect(paths).toEqual(expect.arrayContaining(['models/image-moderation.ts', 'generated/prod/image-moderation/httproute-image-moderation.yaml', 'generated/prod/image-moderation/inferenceservice-image-moderation-v3-3-0.yaml']));
-      expect(paths.every((p) => p === 'models/image-moderation.ts' || p.startsWith('generated/prod/')), paths.join('\n')).toBe(true);
-      const model = github.blobs.get(tree.tree.find((e) => e.path === 'models/image-moderation.ts')!.sha!)!;
+      expect(paths).toEqual(expect.arrayContaining(['models/photo-moderation.ts', 'generated/prod/photo-moderation/httproute-photo-moderation.yaml', 'generated/prod/photo-moderation/inferenceservice-photo-moderation-v3-3-0.yaml']));
+      expect(paths.every((p) => p === 'models/photo-moderation.ts' || p.startsWith('generated/prod/')), paths.join('\n')).toBe(true);
+      const model = github.blobs.get(tree.tree.find((e) => e.path === 'models/photo-moderation.ts')!.sha!)!;
       expect(model).toContain("canary: { version: '3.3.0', policy: 'progressive', step: 0 }");
       expect(tree.base_tree).toBe(github.commits.get(base.head)!.tree);
 

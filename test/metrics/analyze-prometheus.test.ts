@@ -1,5 +1,5 @@
 /**
- * `modelplane analyze fraud-detector --env prod` against a real Prometheus 2.42
+ * `modelplane analyze card-fraud --env prod` against a real Prometheus 2.42
  * on 127.0.0.1. Each scenario writes synthetic series (OpenMetrics, one sample
  * every 15 s over the last 30 minutes, ending now), turns them into TSDB
  * blocks with `promtool tsdb create-blocks-from openmetrics`, starts a
@@ -7,7 +7,7 @@
  * temporary copy of the repository. Scenarios run one after another, each with
  * its own Prometheus, stopped before the next one starts.
  *
- * The reference canary: fraud-detector 4.2.0 (canary) against 4.1.0 (stable)
+ * The fixture's canary: card-fraud 4.2.0 (canary) against 4.1.0 (stable)
  * in risk-prod; policy 'progressive' (error ratio ≤ 0.01, p99 ≤ 100 ms for the
  * critical tier, p99 ratio ≤ 1.5, ≥ 100 requests in 5 m) plus the model's
  * quality checks (approval rate ≥ 0.90 and within 0.02 of stable, score PSI ≤ 0.2).
@@ -24,8 +24,8 @@ import { makeRepo, type Repo, type RunResult } from '../support/repo.js';
 const execFileAsync = promisify(execFile);
 
 const NAMESPACE = 'risk-prod';
-const CANARY = 'fraud-detector-v4-2-0-predictor';
-const STABLE = 'fraud-detector-v4-1-0-predictor';
+const CANARY = 'card-fraud-v4-2-0-predictor';
+const STABLE = 'card-fraud-v4-1-0-predictor';
 const STEP_SECONDS = 15;
 const SPAN_SECONDS = 30 * 60;
 
@@ -158,7 +158,7 @@ let repo: Repo;
 let scratch: string;
 
 beforeAll(async () => {
-  repo = await makeRepo({ models: ['fraud-detector'] });
+  repo = await makeRepo({ platform: 'fixture', models: ['card-fraud'] });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'modelplane-prometheus-'));
 });
 afterAll(async () => {
@@ -170,7 +170,7 @@ afterAll(async () => {
 async function analyze(name: string, scenario: Scenario): Promise<RunResult> {
   const prometheus = await startPrometheus(scenario, scratch, name);
   try {
-    return await repo.run(['analyze', 'fraud-detector', '--env', 'prod', '--prometheus', prometheus.url]);
+    return await repo.run(['analyze', 'card-fraud', '--env', 'prod', '--prometheus', prometheus.url]);
   } finally {
     await prometheus.stop();
   }
@@ -190,7 +190,7 @@ describe('the synthetic series', () => {
 describe('modelplane analyze against a real Prometheus', () => {
   it('passes a healthy canary: exit 0 and "verdict: pass"', async () => {
     const result = await analyze('healthy', { canary: HEALTHY_CANARY, stable: HEALTHY_STABLE });
-    expect(result.stdout).toContain('analysis of fraud-detector 4.2.0 (step 1, 25%) against stable 4.1.0 in prod');
+    expect(result.stdout).toContain('analysis of card-fraud 4.2.0 (step 1, 25%) against stable 4.1.0 in prod');
     for (const check of ['error-rate', 'latency-p99', 'latency-vs-stable', 'request-count', 'approval-rate', 'approval-rate-delta', 'score-drift-psi'])
       expect(row(result, check)?.[2], `${check}\n${result.stdout}${result.stderr}`).toBe('pass');
     expect(Number(row(result, 'request-count')![0])).toBeGreaterThanOrEqual(2900);
@@ -233,7 +233,7 @@ describe('modelplane analyze against a real Prometheus', () => {
 
   it('exits 3 when nothing answers at the Prometheus address', async () => {
     const port = await freePort();
-    const result = await repo.run(['analyze', 'fraud-detector', '--env', 'prod', '--prometheus', `http://127.0.0.1:${port}`]);
+    const result = await repo.run(['analyze', 'card-fraud', '--env', 'prod', '--prometheus', `http://127.0.0.1:${port}`]);
     expect(result.stderr).toMatch(new RegExp(`Prometheus at http://127\\.0\\.0\\.1:${port} could not be queried: .*ECONNREFUSED`));
     expect(result.stdout).not.toMatch(/^verdict: pass$/m);
     expect(result.code).toBe(3);

@@ -1,6 +1,6 @@
 /**
- * The promoter's decision table: `decide` on fraud-detector in prod as the
- * reference platform resolves it (a canary of 4.2.0 at step 1 of 'progressive',
+ * The promoter's decision table: `decide` on card-fraud in prod as the
+ * fixture platform resolves it (a canary of 4.2.0 at step 1 of 'progressive',
  * steps 5/25/50/75 % with 10 m pauses), with the canary step, the AnalysisRun
  * status and the clock varied per case. Pure: no files, no git, no cluster.
  */
@@ -9,7 +9,7 @@ import { STEP_GRACE_SECONDS, stepDeadlineSeconds } from '../../src/metrics/index
 import { decide, parseAnalysisRuns, type AnalysisRunStatus, type DecisionInput } from '../../src/rollout/index.js';
 import { resolvePlatform, type ResolvedModel, type ResolvedPolicy } from '../../src/resolve/index.js';
 import { validateDefinitions } from '../../src/validate/index.js';
-import { referenceDefinitions } from '../support/definitions.js';
+import { fixtureDefinitions } from '../support/definitions.js';
 
 const NOW = new Date('2026-11-02T12:00:00Z');
 /** `seconds` before NOW, as ISO 8601. */
@@ -22,22 +22,22 @@ let progressive: ResolvedPolicy;
 let deadline: number;
 
 beforeAll(async () => {
-  const definitions = await referenceDefinitions();
+  const definitions = await fixtureDefinitions();
   expect(validateDefinitions(definitions, NOW).filter((d) => d.severity === 'error')).toEqual([]);
   const platform = resolvePlatform(definitions);
-  fraud = platform.environments.find((e) => e.name === 'prod')!.models.find((m) => m.id === 'fraud-detector')!;
+  fraud = platform.environments.find((e) => e.name === 'prod')!.models.find((m) => m.id === 'card-fraud')!;
   progressive = platform.policies.find((p) => p.name === 'progressive')!;
   deadline = stepDeadlineSeconds(progressive, 1);
 });
 
-/** fraud-detector in prod with its canary at `step` (weight from the policy). */
+/** card-fraud in prod with its canary at `step` (weight from the policy). */
 function atStep(step: number): ResolvedModel {
   return { ...fraud, canary: { ...fraud.canary!, step, weight: progressive.steps[step].weight } };
 }
 
 function run(phase: string, startedSecondsAgo?: number, extra: Partial<AnalysisRunStatus> = {}): AnalysisRunStatus {
   return {
-    name: `fraud-detector-v4-2-0-s1`,
+    name: `card-fraud-v4-2-0-s1`,
     phase,
     ...(startedSecondsAgo === undefined ? {} : { createdAt: ago(startedSecondsAgo + 5), startedAt: ago(startedSecondsAgo) }),
     metrics: [],
@@ -46,8 +46,8 @@ function run(phase: string, startedSecondsAgo?: number, extra: Partial<AnalysisR
 }
 
 describe('the reference canary the table is built on', () => {
-  it('is fraud-detector 4.2.0 at step 1 (25 %) of progressive against stable 4.1.0', () => {
-    expect(fraud.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 1, weight: 25, analysisRun: 'fraud-detector-v4-2-0-s1' });
+  it('is card-fraud 4.2.0 at step 1 (25 %) of progressive against stable 4.1.0', () => {
+    expect(fraud.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 1, weight: 25, analysisRun: 'card-fraud-v4-2-0-s1' });
     expect(fraud.stable).toBe('4.1.0');
     expect(progressive.steps.map((s) => s.weight)).toEqual([5, 25, 50, 75]);
   });
@@ -229,7 +229,7 @@ describe('parseAnalysisRuns', () => {
       kind: 'List',
       items: [
         {
-          metadata: { name: 'fraud-detector-v4-2-0-s1', namespace: 'risk-prod', creationTimestamp: '2026-11-02T11:40:00Z' },
+          metadata: { name: 'card-fraud-v4-2-0-s1', namespace: 'risk-prod', creationTimestamp: '2026-11-02T11:40:00Z' },
           status: {
             phase: 'Failed',
             startedAt: '2026-11-02T11:40:01Z',
@@ -240,13 +240,13 @@ describe('parseAnalysisRuns', () => {
             ],
           },
         },
-        { metadata: { name: 'fraud-detector-v4-2-0-s0' } },
+        { metadata: { name: 'card-fraud-v4-2-0-s0' } },
         { status: { phase: 'Successful' } },
       ],
     };
     expect(parseAnalysisRuns(list)).toEqual([
       {
-        name: 'fraud-detector-v4-2-0-s1',
+        name: 'card-fraud-v4-2-0-s1',
         phase: 'Failed',
         createdAt: '2026-11-02T11:40:00Z',
         startedAt: '2026-11-02T11:40:01Z',
@@ -256,7 +256,7 @@ describe('parseAnalysisRuns', () => {
           { name: 'request-count', phase: 'Running', value: undefined, message: undefined },
         ],
       },
-      { name: 'fraud-detector-v4-2-0-s0', phase: '', createdAt: undefined, startedAt: undefined, message: undefined, metrics: [] },
+      { name: 'card-fraud-v4-2-0-s0', phase: '', createdAt: undefined, startedAt: undefined, message: undefined, metrics: [] },
     ]);
   });
 

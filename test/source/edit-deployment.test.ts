@@ -1,5 +1,5 @@
 /**
- * editModelSource on the text of the reference models/fraud-detector.ts (prod:
+ * editModelSource on the text of the fixture's models/card-fraud.ts (prod:
  * stable 4.1.0, canary 4.2.0 at step 1 of 'progressive'; staging: 4.2.0). Each
  * edit is asserted as the exact text it must produce (only the lines of
  * `deploy.<env>` that carry the change differ), and the edited files are then
@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/cli/compile.js';
 import { EditError, editModelSource, type DeploymentEdit } from '../../src/source/index.js';
 import { formatDiagnostic } from '../../src/diagnostics/index.js';
-import { makeRepo, REPO_ROOT } from '../support/repo.js';
+import { FIXTURE_ROOT, makeRepo } from '../support/repo.js';
 
-const FILE = 'models/fraud-detector.ts';
-const TEXT = readFileSync(path.join(REPO_ROOT, FILE), 'utf8');
+const FILE = 'models/card-fraud.ts';
+const TEXT = readFileSync(path.join(FIXTURE_ROOT, FILE), 'utf8');
 const UNTIL = '2030-01-01T02:00:00Z';
 
 const CANARY_LINE = "      canary: { version: '4.2.0', policy: 'progressive', step: 1 },\n";
@@ -31,7 +31,7 @@ function replaced(text: string, from: string, to: string): string {
 const WITHOUT_CANARY = replaced(TEXT, CANARY_LINE, '');
 const PROMOTED = replaced(TEXT, `${PROD_VERSION}${CANARY_LINE}`, `    prod: {\n      version: '4.2.0',\n      previous: { version: '4.1.0', until: '${UNTIL}' },\n`);
 
-describe('the reference file the edits start from', () => {
+describe('the fixture file the edits start from', () => {
   it('holds the prod canary, the staging deployment and the comments the edits must keep', () => {
     for (const fragment of [CANARY_LINE, PROD_VERSION, STAGING_VERSION, '// Owned by @acme/risk-ml.', "    // 4.2.0 is a canary in prod: step 1 of 'progressive' sends it 25 % of traffic.\n"])
       expect(TEXT).toContain(fragment);
@@ -134,12 +134,12 @@ describe('edited model files still load, validate and resolve', () => {
    * loader's `?v=` query does not bust the module cache of a re-imported path.
    */
   async function resolved(text: string) {
-    const repo = await makeRepo({ models: ['fraud-detector'] });
+    const repo = await makeRepo({ platform: 'fixture', models: ['card-fraud'] });
     try {
       await repo.write(FILE, text);
       const result = await compile(repo.root, { render: false });
       expect(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
-      const byEnv = (env: string) => result.platform!.environments.find((e) => e.name === env)!.models.find((m) => m.id === 'fraud-detector')!;
+      const byEnv = (env: string) => result.platform!.environments.find((e) => e.name === env)!.models.find((m) => m.id === 'card-fraud')!;
       return { prod: byEnv('prod'), staging: byEnv('staging') };
     } finally {
       await repo.cleanup();
@@ -148,7 +148,7 @@ describe('edited model files still load, validate and resolve', () => {
 
   it('set-step resolves to step 2 at 50 %', async () => {
     const { prod, staging } = await resolved(editModelSource(TEXT, 'prod', { kind: 'set-step', step: 2 }));
-    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 2, weight: 50, analysisRun: 'fraud-detector-v4-2-0-s2' });
+    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 2, weight: 50, analysisRun: 'card-fraud-v4-2-0-s2' });
     expect(prod.stable).toBe('4.1.0');
     expect(staging.stable).toBe('4.2.0');
     expect(staging.canary).toBeUndefined();
@@ -173,7 +173,7 @@ describe('edited model files still load, validate and resolve', () => {
 
   it('start-canary resolves to step 0 at 5 %', async () => {
     const { prod } = await resolved(editModelSource(WITHOUT_CANARY, 'prod', { kind: 'start-canary', version: '4.2.0', policy: 'progressive' }));
-    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 0, weight: 5, analysisRun: 'fraud-detector-v4-2-0-s0' });
+    expect(prod.canary).toEqual({ version: '4.2.0', policy: 'progressive', step: 0, weight: 5, analysisRun: 'card-fraud-v4-2-0-s0' });
   });
 
   it('expire-previous resolves to a single stable server', async () => {

@@ -151,7 +151,7 @@ const CASES: Case[] = [
  * vitest's module cache).
  */
 async function compileModel(text: string) {
-  const repo = await makeRepo({ models: [] });
+  const repo = await makeRepo({ platform: 'fixture', models: [] });
   try {
     await repo.write(FILE, text);
     return await compile(repo.root, { render: false });

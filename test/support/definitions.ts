@@ -1,6 +1,7 @@
 /**
- * The reference platform's definitions, imported directly from models/ and
- * policies/ (not through src/load), and helpers to mutate copies of them and to
+ * The reference platform's definitions and the tests' fixture platform
+ * (test/fixtures/platform), imported directly from models/ and policies/ (not
+ * through src/load), and helpers to mutate copies of them and to
  * write definitions back out as files with a known layout.
  */
 import { readdirSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../../src/definitions/index.js';
 import type { Definitions, Loaded } from '../../src/load/index.js';
-import { REPO_ROOT } from './repo.js';
+import { FIXTURE_ROOT, REPO_ROOT } from './repo.js';
 
 /** Plain, mutable deep copy of a definition type. */
 export type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
@@ -19,31 +20,39 @@ export interface MutableDefinitions {
   models: { value: Mutable<ModelDefinition>; file: string }[];
 }
 
-async function importDefault(relPath: string): Promise<unknown> {
-  const module = (await import(pathToFileURL(path.join(REPO_ROOT, relPath)).href)) as { default: unknown };
+async function importDefault(root: string, relPath: string): Promise<unknown> {
+  const module = (await import(pathToFileURL(path.join(root, relPath)).href)) as { default: unknown };
   return module.default;
 }
 
-const definitionFiles = (dir: string) =>
-  readdirSync(path.join(REPO_ROOT, dir))
+const definitionFiles = (root: string, dir: string) =>
+  readdirSync(path.join(root, dir))
     .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
     .sort()
     .map((f) => `${dir}/${f}`);
 
+async function importPlatform(root: string): Promise<Definitions> {
+  const platform = { value: (await importDefault(root, 'policies/platform.ts')) as PlatformDefinition, file: 'policies/platform.ts' };
+  const policies: Loaded<RolloutPolicyDefinition>[] = [];
+  for (const file of definitionFiles(root, 'policies').filter((f) => f !== 'policies/platform.ts')) policies.push({ value: (await importDefault(root, file)) as RolloutPolicyDefinition, file });
+  const models: Loaded<ModelDefinition>[] = [];
+  for (const file of definitionFiles(root, 'models')) models.push({ value: (await importDefault(root, file)) as ModelDefinition, file });
+  return { platform, policies, models };
+}
+
 let cache: Definitions | undefined;
+let fixtureCache: Definitions | undefined;
 
 /** The reference definitions as imported (shared; never mutate: use `cloneReference`). */
 export async function referenceDefinitions(): Promise<Definitions> {
-  if (!cache) {
-    const policyFiles = definitionFiles('policies');
-    const platform = { value: (await importDefault('policies/platform.ts')) as PlatformDefinition, file: 'policies/platform.ts' };
-    const policies: Loaded<RolloutPolicyDefinition>[] = [];
-    for (const file of policyFiles.filter((f) => f !== 'policies/platform.ts')) policies.push({ value: (await importDefault(file)) as RolloutPolicyDefinition, file });
-    const models: Loaded<ModelDefinition>[] = [];
-    for (const file of definitionFiles('models')) models.push({ value: (await importDefault(file)) as ModelDefinition, file });
-    cache = { platform, policies, models };
-  }
+  cache ??= await importPlatform(REPO_ROOT);
   return cache;
+}
+
+/** The fixture platform's definitions as imported (shared; never mutate). See FIXTURE_ROOT. */
+export async function fixtureDefinitions(): Promise<Definitions> {
+  fixtureCache ??= await importPlatform(FIXTURE_ROOT);
+  return fixtureCache;
 }
 
 /** A deep, mutable copy of the reference definitions. */

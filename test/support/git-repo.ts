@@ -1,5 +1,5 @@
 /**
- * Git repositories of the reference platform for tests that run the CLI
+ * Git repositories of the fixture platform for tests that run the CLI
  * against a fake GitHub: a committed copy (see repo.ts), and cheap clones of it
  * so that tests running at the same time never share a work tree.
  */
@@ -37,22 +37,22 @@ export async function initAndCommit(repo: Repo, message: string): Promise<string
   return (await gitIn(repo.root, 'rev-parse', 'HEAD')).trim();
 }
 
-export const STAGING_URI = "uri: 's3://acme-ml-staging/vision/image-moderation/3.3.0/'";
-export const PROD_URI = "uri: 's3://acme-ml-prod/vision/image-moderation/3.3.0/'";
+export const STAGING_URI = "uri: 's3://acme-ml-staging/vision/photo-moderation/3.3.0/'";
+export const PROD_URI = "uri: 's3://acme-ml-prod/vision/photo-moderation/3.3.0/'";
 
 /**
- * fraud-detector and image-moderation of the reference platform, with
- * image-moderation 3.3.0 published to the prod bucket (the reference keeps it
+ * card-fraud and photo-moderation of the fixture platform, with
+ * photo-moderation 3.3.0 published to the prod bucket (the fixture keeps it
  * in the staging bucket, which prod may not read: MP7004), synthesized and
  * committed on `main`.
  */
 export async function makeReleasableRepo(options: MakeRepoOptions = {}): Promise<{ repo: Repo; head: string }> {
-  const repo = await makeRepo({ models: ['fraud-detector', 'image-moderation'], ...options });
+  const repo = await makeRepo({ platform: 'fixture', models: ['card-fraud', 'photo-moderation'], ...options });
   try {
-    await repo.edit('models/image-moderation.ts', STAGING_URI, PROD_URI);
+    await repo.edit('models/photo-moderation.ts', STAGING_URI, PROD_URI);
     const synth = await repo.run(['synth']);
     if (synth.code !== 0) throw new Error(`synth failed in the test repository:\n${synth.stderr}`);
-    const head = await initAndCommit(repo, 'reference platform, image-moderation 3.3.0 published to the prod bucket');
+    const head = await initAndCommit(repo, 'fixture platform, photo-moderation 3.3.0 published to the prod bucket');
     return { repo, head };
   } catch (error) {
     await repo.cleanup();

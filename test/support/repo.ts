@@ -15,6 +15,16 @@ import { fileURLToPath } from 'node:url';
 /** The repository these tests belong to. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * The tests' own platform (test/fixtures/platform): policies/ (platform,
+ * progressive, fast, direct) and two models, card-fraud (4.1.0 stable in prod,
+ * a canary of 4.2.0 at step 1 of 'progressive') and photo-moderation (3.2.0
+ * stable in prod on gpu-l4, 3.3.0 declared with its artifact in the staging
+ * bucket). Tests that assert on definitions use it, so the reference platform
+ * under models/ and policies/ can change freely.
+ */
+export const FIXTURE_ROOT = path.join(REPO_ROOT, 'test/fixtures/platform');
+
 const BIN = path.join(REPO_ROOT, 'bin/modelplane.js');
 
 export interface RunResult {
@@ -24,11 +34,13 @@ export interface RunResult {
 }
 
 export interface MakeRepoOptions {
+  /** Where models/ and policies/ are copied from. @default 'reference' (the repository's own) */
+  readonly platform?: 'reference' | 'fixture';
   /**
-   * Model files to copy, by model id. @default - every file of the reference platform
+   * Model files to copy, by model id. @default - every model file of the platform
    */
   readonly models?: readonly string[];
-  /** Copy policies/ of the reference platform. @default true */
+  /** Copy policies/ of the platform. @default true */
   readonly policies?: boolean;
   /** Another test repository whose generated/ and .github/ are copied in. @default - none */
   readonly generatedFrom?: Repo;
@@ -59,13 +71,14 @@ export interface Repo {
 
 export async function makeRepo(options: MakeRepoOptions = {}): Promise<Repo> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'modelplane-test-'));
+  const from = options.platform === 'fixture' ? FIXTURE_ROOT : REPO_ROOT;
   await mkdir(path.join(root, 'models'));
   if (options.models) {
-    for (const id of options.models) await cp(path.join(REPO_ROOT, 'models', `${id}.ts`), path.join(root, 'models', `${id}.ts`));
+    for (const id of options.models) await cp(path.join(from, 'models', `${id}.ts`), path.join(root, 'models', `${id}.ts`));
   } else {
-    await cp(path.join(REPO_ROOT, 'models'), path.join(root, 'models'), { recursive: true });
+    await cp(path.join(from, 'models'), path.join(root, 'models'), { recursive: true });
   }
-  if (options.policies !== false) await cp(path.join(REPO_ROOT, 'policies'), path.join(root, 'policies'), { recursive: true });
+  if (options.policies !== false) await cp(path.join(from, 'policies'), path.join(root, 'policies'), { recursive: true });
   if (options.generatedFrom) {
     for (const dir of ['generated', '.github']) {
       const from = path.join(options.generatedFrom.root, dir);
