@@ -4,7 +4,7 @@
  *   npm run bench                               # N = 250, 1000, 2000
  *   npm run bench -- --sizes 250,1000           # other sizes
  *   npm run bench -- --runs 5                   # repetitions per measurement (median; default 3)
- *   npm run bench -- --phases                   # also time load/validate/locate/resolve/render/write in-process at the largest N
+ *   npm run bench -- --phases                   # also time compile (load, validate, locate, resolve), render and write in-process at the largest N
  *   npm run bench -- --keep                     # keep the temporary repositories (their paths are printed)
  *
  * For each N a temporary repository is made: policies/ copied from this
@@ -18,8 +18,8 @@
  *    empty tsx cache (TMPDIR of its own), as on a CI runner; the "warm" column
  *    reruns with the cache the first run filled. generated/ is removed before
  *    each run.
- *  - floor: the same files written by a child process that does only the
- *    unavoidable work: take each document as a plain object (JSON.parse of one
+ *  - floor: the same files written by a child process (scripts/bench/floor.ts)
+ *    that does only the unavoidable work: take each document as a plain object (JSON.parse of one
  *    line of a file prepared before timing from the tree synth wrote),
  *    `yaml.stringify` it with synth's options, mkdir, `fs.writeFile` (32 in
  *    flight). One document at a time, so the floor's heap stays small: with all
@@ -28,7 +28,7 @@
  *    compared with synth's byte for byte.
  *
  * Peak RSS is `process.resourceUsage().maxRSS` of the synth process, recorded by
- * a preloaded exit hook; the largest over the runs is reported.
+ * a preloaded exit hook (scripts/bench/hook.ts); the largest over the runs is reported.
  * Exit status: 0 whatever the targets (this is a report), 1 when synth reports
  * errors or something crashes.
  */
@@ -41,6 +41,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import type { PlatformDefinition } from '../src/definitions/index.js';
+import type { FloorEntry, FloorTimes } from './bench/floor.js';
+import type { ProcessStats } from './bench/hook.js';
+import type { PhasesResult } from './bench/phases.js';
 
 const REPO = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const ENVS = ['staging', 'prod'] as const;
@@ -258,128 +261,20 @@ function scalePlatform(text: string): { text: string; pools: number } {
   return { text: scaled, pools };
 }
 
-const HOOK = `import { writeFileSync } from 'node:fs';
-const file = process.env.BENCH_STATS_FILE;
-process.on('exit', () => {
-  const u = process.resourceUsage();
-  if (file) writeFileSync(file, JSON.stringify({ maxRssKiB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, lifetimeMs: performance.now() }));
-});
-`;
+/**
+ * The helper programs of the benchmark are modules under scripts/bench/,
+ * type-checked with the rest of the repository. The hook and the floor are
+ * transpiled to plain JavaScript (not timed), so the processes they measure
+ * load no TypeScript loader; phases.ts runs under tsx, as the CLI does.
+ */
+const HELPERS = path.join(REPO, 'scripts/bench');
 
-const FLOOR = `import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { stringify } from 'yaml';
-
-// Input: one JSON document per line. Each is parsed just before it is written, so
-// the live heap stays small (a large heap slows every GC, and so yaml.stringify).
-const [input, out] = process.argv.slice(2);
-const options = ${JSON.stringify(YAML_OPTIONS)};
-const t0 = performance.now();
-const text = await readFile(input, 'utf8');
-const t1 = performance.now();
-let pos = 0;
-let parseMs = 0;
-let stringifyMs = 0;
-const next = () => {
-  while (pos < text.length) {
-    let end = text.indexOf('\\n', pos);
-    if (end < 0) end = text.length;
-    const line = text.slice(pos, end);
-    pos = end + 1;
-    if (!line) continue;
-    const a = performance.now();
-    const entry = JSON.parse(line);
-    const b = performance.now();
-    const content = entry.doc === undefined ? entry.text : (entry.header === undefined ? '' : entry.header + '\\n') + stringify(entry.doc, options);
-    parseMs += b - a;
-    stringifyMs += performance.now() - b;
-    return { path: entry.path, content };
-  }
-  return undefined;
-};
-const dirs = new Map();
-// At most 32 writes in flight: libuv has 4 threads, and unbounded would run out of file descriptors.
-const writer = async () => {
-  for (let f = next(); f; f = next()) {
-    const file = path.join(out, f.path);
-    const dir = path.dirname(file);
-    if (!dirs.has(dir)) dirs.set(dir, mkdir(dir, { recursive: true }));
-    await dirs.get(dir);
-    await writeFile(file, f.content);
-  }
-};
-await Promise.all(Array.from({ length: 32 }, writer));
-const t2 = performance.now();
-process.stdout.write(JSON.stringify({ startMs: t0, readMs: t1 - t0, parseMs, stringifyMs, totalMs: t2 - t0 }));
-`;
-
-const PHASES = `import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-const [repo, root] = process.argv.slice(2);
-const load = (p) => import(pathToFileURL(path.join(repo, p)).href);
-const { loadDefinitions, locateDiagnostics } = await load('src/load/index.ts');
-const { validateDefinitions } = await load('src/validate/index.ts');
-const { sortDiagnostics, hasErrors } = await load('src/diagnostics/index.ts');
-const { resolvePlatform } = await load('src/resolve/index.ts');
-const synth = await load('src/synth/index.ts');
-const rows = [];
-let last = 0; // performance.now() counts from process start
-let lastCpu = { user: 0, system: 0 };
-const mark = (phase) => {
-  const now = performance.now();
-  const cpu = process.cpuUsage();
-  const memory = process.memoryUsage();
-  rows.push({ phase, ms: now - last, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000, rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 });
-  last = now;
-  lastCpu = cpu;
-};
-mark('startup + import compiler');
-let failure;
-try {
-const loaded = await loadDefinitions(root);
-mark('load (import ' + loaded.definitions.models.length + ' models)');
-const found = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions, new Date())];
-mark('validate');
-const diagnostics = sortDiagnostics(await locateDiagnostics(root, loaded.definitions, found));
-mark('locate diagnostics (' + diagnostics.length + ')');
-if (hasErrors(diagnostics)) throw new Error('synth reports errors');
-const platform = resolvePlatform(loaded.definitions);
-mark('resolve');
-// As synth does: writeGenerated pulls the files from renderFiles lazily. Time spent
-// inside the generator is render; the rest is writing.
-const source = synth.renderFiles ? synth.renderFiles(platform) : synth.renderPlatform(platform);
-let renderMs = 0;
-let count = 0;
-function* timed() {
-  const it = source[Symbol.iterator]();
-  for (;;) {
-    const a = performance.now();
-    const r = it.next();
-    renderMs += performance.now() - a;
-    if (r.done) return;
-    count++;
-    yield r.value;
-  }
+async function writeHelper(name: 'hook' | 'floor', tools: string): Promise<void> {
+  const ts = (await import('typescript')).default;
+  const source = await readFile(path.join(HELPERS, `${name}.ts`), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 }, fileName: `${name}.ts` });
+  await writeFile(path.join(tools, `${name}.mjs`), outputText);
 }
-const cpuBefore = process.cpuUsage();
-const started = performance.now();
-await synth.writeGenerated(root, timed());
-const total = performance.now() - started;
-const cpu = process.cpuUsage(cpuBefore);
-const memory = process.memoryUsage();
-const after = { rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 };
-rows.push({ phase: 'render (' + count + ' files)', ms: renderMs, ...after });
-rows.push({ phase: 'write', ms: total - renderMs, ...after });
-rows.push({ phase: '  = render + write, streamed', ms: total, cpuMs: (cpu.user + cpu.system) / 1000, ...after, subtotal: true });
-last = performance.now();
-lastCpu = process.cpuUsage();
-} catch (error) {
-  failure = String(error?.stack ?? error);
-  mark('(failed here)');
-}
-process.stdout.write(JSON.stringify({ rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, failure }));
-`;
 
 interface BenchRepo {
   dir: string;
@@ -409,9 +304,8 @@ async function makeRepo(n: number, ctx: Context): Promise<BenchRepo> {
   await Promise.all(ids.map((id, k) => writeFile(path.join(dir, 'models', `${id}.ts`), modelSource(k + 1, id, ctx))));
   const tools = path.join(dir, '.bench');
   await mkdir(tools);
-  await writeFile(path.join(tools, 'hook.mjs'), HOOK);
-  await writeFile(path.join(tools, 'floor.mjs'), FLOOR);
-  await writeFile(path.join(tools, 'phases.mjs'), PHASES);
+  await writeHelper('hook', tools);
+  await writeHelper('floor', tools);
   return { dir, tools };
 }
 
@@ -449,7 +343,7 @@ async function runChild(repo: BenchRepo, args: string[], env: NodeJS.ProcessEnv 
   let maxRssKiB: number | undefined;
   let cpuMs: number | undefined;
   try {
-    ({ maxRssKiB, cpuMs } = JSON.parse(await readFile(statsFile, 'utf8')) as { maxRssKiB: number; cpuMs: number });
+    ({ maxRssKiB, cpuMs } = JSON.parse(await readFile(statsFile, 'utf8')) as ProcessStats);
     await rm(statsFile, { force: true });
   } catch {
     // the child died before its exit hook ran
@@ -519,13 +413,6 @@ async function listTree(root: string): Promise<string[]> {
   return out.sort();
 }
 
-interface FloorEntry {
-  path: string;
-  header?: string;
-  doc?: unknown;
-  text?: string;
-}
-
 /** Writes the documents synth wrote, as plain objects, one JSON per line (not timed). */
 async function writeFloorInput(root: string, files: readonly string[], input: string): Promise<void> {
   const entry = async (file: string): Promise<FloorEntry> => {
@@ -556,9 +443,9 @@ interface FloorRun {
 
 async function runFloor(repo: BenchRepo, input: string, out: string): Promise<FloorRun> {
   await rm(out, { recursive: true, force: true });
-  const r = await runChild(repo, [path.join(repo.tools, 'floor.mjs'), input, out]);
+  const r = await runChild(repo, [path.join(repo.tools, 'floor.mjs'), input, out, JSON.stringify(YAML_OPTIONS)]);
   if (r.code !== 0) throw new Error(`floor process failed (exit ${r.code ?? r.signal}):\n${r.stderr}`);
-  const t = JSON.parse(r.stdout) as { totalMs: number };
+  const t = JSON.parse(r.stdout) as FloorTimes;
   return { wallMs: r.wallMs, cpuMs: r.cpuMs, inProcessMs: t.totalMs, maxRssKiB: r.maxRssKiB };
 }
 
@@ -672,8 +559,8 @@ async function runPhases(n: number, ctx: Context, dirs: string[]): Promise<void>
   dirs.push(repo.dir);
   const cache = path.join(repo.tools, 'tsx-cache-phases');
   await mkdir(cache, { recursive: true });
-  const r = await runChild(repo, ['--import', 'tsx', path.join(repo.tools, 'phases.mjs'), REPO, repo.dir], { TMPDIR: cache, TMP: cache, TEMP: cache });
-  let result: { rows: { phase: string; ms: number; cpuMs?: number; rssMiB: number; heapMiB: number; subtotal?: boolean }[]; maxRssMiB: number; failure?: string };
+  const r = await runChild(repo, ['--import', 'tsx', path.join(HELPERS, 'phases.ts'), repo.dir], { TMPDIR: cache, TMP: cache, TEMP: cache });
+  let result: PhasesResult;
   try {
     result = JSON.parse(r.stdout) as typeof result;
   } catch {
