@@ -57,8 +57,9 @@ export function restoreDeploymentSource(text: string, before: string, env: strin
   const file = parseSource(text, 'model.ts');
   const newEnv = deploymentProperty(file, env);
   if (!oldEnv || !newEnv) throw new EditError(`deploy.${env} is not written as an object literal`);
-  newEnv.setInitializer(oldEnv.getInitializerOrThrow().getText());
-  return file.getFullText();
+  // Spliced as text: the old block keeps its own layout (it sits at the same depth in both versions).
+  const target = newEnv.getInitializerOrThrow();
+  return text.slice(0, target.getStart()) + oldEnv.getInitializerOrThrow().getText() + text.slice(target.getEnd());
 }
 
 /** The `<env>: ...` property of `deploy` in the file's `defineModel({...})`. */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/cli/compile.js';
-import { EditError, editModelSource, type DeploymentEdit } from '../../src/source/index.js';
+import { EditError, editModelSource, restoreDeploymentSource, type DeploymentEdit } from '../../src/source/index.js';
 import { formatDiagnostic } from '../../src/diagnostics/index.js';
 import { FIXTURE_ROOT, makeRepo } from '../support/repo.js';
 
@@ -93,6 +93,16 @@ describe('editModelSource', () => {
     expect(out).toContain("\t\tprod: {\n\t\t\tversion: '4.1.0',\n\t\t\tcanary: { version: '4.2.0', policy: 'progressive', step: 0 },\n");
   });
 
+  it('sees through `satisfies`, `as const` and parentheses around the deployment, the deploy map and the call argument', () => {
+    const wrapped = replaced(
+      replaced(replaced(TEXT, 'export default defineModel({', 'export default defineModel(({'), '\n  },\n});\n', '\n  } satisfies Record<string, object>,\n}) as const);\n'),
+      `${CANARY_LINE}      pool: 'cpu-general',\n      resources: { cpu: 2, memoryGiB: 4 },\n      traffic: { peakRps: 6000 },\n    },`,
+      `${CANARY_LINE}      pool: 'cpu-general',\n      resources: { cpu: 2, memoryGiB: 4 },\n      traffic: { peakRps: 6000 },\n    } as const,`,
+    );
+    expect(editModelSource(wrapped, 'prod', { kind: 'set-step', step: 2 })).toBe(replaced(wrapped, CANARY_LINE, "      canary: { version: '4.2.0', policy: 'progressive', step: 2 },\n"));
+    expect(editModelSource(wrapped, 'prod', { kind: 'abort-canary' })).toBe(replaced(wrapped, CANARY_LINE, ''));
+  });
+
   const refusals: { title: string; text: string; env: string; edit: DeploymentEdit; message: RegExp }[] = [
     { title: 'start-canary when a canary is already in flight', text: TEXT, env: 'prod', edit: { kind: 'start-canary', version: '4.2.0', policy: 'progressive' }, message: /deploy\.prod already has a canary/ },
     { title: 'set-step without a canary', text: WITHOUT_CANARY, env: 'prod', edit: { kind: 'set-step', step: 2 }, message: /deploy\.prod has no canary to advance/ },
@@ -124,6 +134,28 @@ describe('editModelSource', () => {
     }
     expect(thrown).toBeInstanceOf(EditError);
     expect((thrown as Error).message).toMatch(message);
+  });
+});
+
+describe('restoreDeploymentSource', () => {
+  it('writes deploy.<env> as it was in the earlier text and keeps every other line of the current one', () => {
+    const current = replaced(PROMOTED, "// Owned by @acme/risk-ml.\n", "// Owned by @acme/risk-ml (edited after the release).\n");
+    expect(restoreDeploymentSource(current, TEXT, 'prod')).toBe(replaced(TEXT, "// Owned by @acme/risk-ml.\n", "// Owned by @acme/risk-ml (edited after the release).\n"));
+  });
+
+  it('leaves the other environments as they are now', () => {
+    const current = editModelSource(TEXT, 'staging', { kind: 'deploy', version: '4.1.0', previous: '4.2.0', until: UNTIL });
+    const restored = restoreDeploymentSource(editModelSource(current, 'prod', { kind: 'abort-canary' }), current, 'prod');
+    expect(restored).toBe(current);
+  });
+
+  it('finds the deployment through `as const` in either text', () => {
+    const wrapped = replaced(TEXT, '\n  },\n});\n', '\n  } as const,\n});\n');
+    expect(restoreDeploymentSource(replaced(wrapped, CANARY_LINE, ''), TEXT, 'prod')).toBe(wrapped);
+  });
+
+  it('refuses with an EditError when deploy.<env> is not written as an object literal', () => {
+    expect(() => restoreDeploymentSource(replaced(TEXT, '  deploy: {\n', '  deploy: DEPLOY,\n  _unused: {\n'), TEXT, 'prod')).toThrow(EditError);
   });
 });
 

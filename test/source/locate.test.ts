@@ -142,6 +142,26 @@ const CASES: Case[] = [
     path: 'deploy.staging.pool',
     at: 'staging: {',
   },
+  {
+    title: 'a field under `satisfies` and `as const` is found through them (deploy.prod.replicas.min)',
+    change: (t) =>
+      replaceOnce(
+        replaceOnce(t, 'replicas: { min: 2, max: 4 }', "replicas: ({ min: 'two', max: 4 } as const)"),
+        "      tenants: { 'tenant-a': '1.1.0' },\n    },",
+        "      tenants: { 'tenant-a': '1.1.0' },\n    } satisfies Record<string, unknown>,",
+      ),
+    code: 'MP2002',
+    path: 'deploy.prod.replicas.min',
+    at: "min: 'two'",
+  },
+  {
+    title: 'the object passed to defineModel is found through `satisfies` (taskType)',
+    change: (t) => replaceOnce(replaceOnce(replaceOnce(t, "  taskType: 'tabular-classification',\n", ''), 'defineModel({', 'defineModel(({'), '\n});\n', '\n}) satisfies object);\n'),
+    code: 'MP2003',
+    path: 'taskType',
+    at: 'defineModel(({',
+    skip: 'defineModel(('.length,
+  },
 ];
 
 /**
