@@ -150,6 +150,21 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     expect(await filesAt('HEAD', DIR)).toEqual(await filesAt(base, DIR));
   });
 
+  it('rollback writes deploy.prod back as it was before the release when the revert does not apply cleanly', async () => {
+    const release = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(release.code, release.stderr).toBe(0);
+    // A later hand edit of the canary line makes `git revert` of the release conflict.
+    await repo.edit('models/photo-moderation.ts', "canary: { version: '3.3.0', policy: 'progressive', step: 0 },", "canary: { version: '3.3.0', policy: 'progressive', step: 0 }, // agreed with SRE");
+    await git('commit', '--quiet', '-am', 'note on the photo-moderation canary');
+    const rollback = await cli('rollback', 'photo-moderation', '--env', 'prod', '--no-pr');
+    expect(rollback.stderr).toBe('');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain('(the revert did not apply cleanly: wrote the deployment as it was before the release)');
+    expect(await git('show', 'HEAD:models/photo-moderation.ts')).toBe(await git('show', `${base}:models/photo-moderation.ts`));
+    expect(await gitCode('diff', '--quiet', base, 'HEAD', '--', 'generated', '.github')).toBe(0);
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
   it('refuses to release 3.3.0 to prod while its artifact is outside the prod bucket (MP7004), changing nothing', async () => {
     await git('checkout', '--quiet', 'staging-artifact');
     const before = (await git('rev-parse', 'HEAD')).trim();
