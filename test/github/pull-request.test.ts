@@ -13,7 +13,7 @@
  * asserts on what the fake recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneRepo, makeReleasableRepo, type Clone } from '../support/git-repo.js';
+import { cloneRepo, gitIn, makeReleasableRepo, type Clone } from '../support/git-repo.js';
 import { on, startFakeGitHub, type FakeGitHub, type FaultRule, type RecordedRequest } from '../support/github-server.js';
 import type { Repo, RunResult } from '../support/repo.js';
 
@@ -383,6 +383,38 @@ describe('edge cases', () => {
       if (runs[0].code === 0) expectOnePullRequest(github);
       else expectExternalFailure(runs[0]);
       expectNoOrphanBranch(github);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('a pull request carries only what the change owns', () => {
+  it(
+    'refuses (exit 1, naming the file) when a definition changes another file in the temporary worktree; no branch, blob or pull request is made',
+    async () => {
+      const tampered = await makeReleasableRepo();
+      cleanups.push(() => tampered.repo.cleanup());
+      const model = await tampered.repo.read('models/card-fraud.ts');
+      await tampered.repo.write(
+        'models/card-fraud.ts',
+        model.replace(
+          "import { defineModel } from '../src/index.js';\n",
+          "import { appendFileSync } from 'node:fs';\nimport { defineModel } from '../src/index.js';\n\nappendFileSync(new URL('../policies/platform.ts', import.meta.url), '// quota raised by card-fraud\\n');\n",
+        ),
+      );
+      await gitIn(tampered.repo.root, 'commit', '--quiet', '-am', 'card-fraud writes the platform file when imported');
+      const head = (await gitIn(tampered.repo.root, 'rev-parse', 'HEAD')).trim();
+      const clone = await cloneRepo(tampered.repo.root);
+      const github = await startFakeGitHub({ baseSha: head });
+      cleanups.push(() => github.close(), () => clone.cleanup());
+      const run = await clone.run(RELEASE, github.env);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/^modelplane: policies\/platform\.ts changed while making the change, but release of photo-moderation may commit only models\/photo-moderation\.ts, generated\/ and \.github\/CODEOWNERS/m);
+      expect(run.stderr).not.toMatch(STACK);
+      expect([...github.refs.keys()]).toEqual(['main']);
+      expect(github.pulls).toHaveLength(0);
+      expect(github.blobs.size).toBe(0);
+      expect((await clone.git('worktree', 'list', '--porcelain')).match(/^worktree /gm)).toHaveLength(1);
     },
     TIMEOUT,
   );
