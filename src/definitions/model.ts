@@ -1,142 +1,164 @@
-import type { ResourcesDefinition } from './platform.js';
-import type { QualityCheckDefinition } from './rollout-policy.js';
+import {
+  closed,
+  count,
+  date,
+  described,
+  dnsLabel,
+  integer,
+  list,
+  map,
+  name,
+  named,
+  nonNegative,
+  number,
+  oneOf,
+  optional,
+  positive,
+  positiveCount,
+  semver,
+  sha256,
+  string,
+  text,
+  type Static,
+} from './builders.js';
+import { Resources } from './platform.js';
+import { qualityChecks } from './rollout-policy.js';
 import { withCallSite } from './source.js';
 
+const FeatureTypeSchema = oneOf('Type of a feature.', ['float', 'double', 'int', 'long', 'bool', 'string', 'category', 'embedding', 'text', 'image', 'timestamp'] as const);
 /** Types a feature can have, in the training schema and in a serving signature. */
-export type FeatureType = 'float' | 'double' | 'int' | 'long' | 'bool' | 'string' | 'category' | 'embedding' | 'text' | 'image' | 'timestamp';
+export type FeatureType = Static<typeof FeatureTypeSchema>;
+const features = (description: string) =>
+  map(description, FeatureTypeSchema, {
+    keys: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_.]*$',
+      maxLength: 128,
+      'x-expected': 'a feature name (letters, digits, "_" and ".", starting with a letter or "_")',
+    },
+    minProperties: 1,
+  });
 
-export interface ArtifactDefinition {
-  /** Where the model files are, e.g. `s3://acme-ml-prod/risk/fraud-detector/4.2.0/`. */
-  readonly uri: string;
-  /** sha256 of the artifact, 64 hex characters. */
-  readonly sha256: string;
-}
+const ArtifactSchema = closed('The model files of a version.', {
+  uri: string('Where the model files are, e.g. `s3://acme-ml-prod/risk/fraud-detector/4.2.0/`.', { minLength: 1, maxLength: 2048 }),
+  sha256: sha256('sha256 of the artifact, 64 hex characters.'),
+});
+export interface ArtifactDefinition extends Static<typeof ArtifactSchema> {}
 
-export interface LineageDefinition {
-  /** Dataset (and snapshot) the version was trained on. */
-  readonly dataset: string;
-  /** Commit of the feature code, e.g. `github.com/acme/features@3f2a9c1`. */
-  readonly featureCode: string;
-  /** Training run id in the experiment tracker. */
-  readonly trainingRun: string;
-  /** Serving image, pinned by digest, that the version was evaluated with. */
-  readonly image: string;
-}
+const LineageSchema = closed('Where a version comes from.', {
+  dataset: name('Dataset (and snapshot) the version was trained on.'),
+  featureCode: name('Commit of the feature code, e.g. `github.com/acme/features@3f2a9c1`.'),
+  trainingRun: name('Training run id in the experiment tracker.'),
+  image: string('Serving image, pinned by digest, that the version was evaluated with.', { minLength: 1, maxLength: 512 }),
+});
+export interface LineageDefinition extends Static<typeof LineageSchema> {}
 
-export interface EvaluationDefinition {
-  /** Offline metrics, e.g. `{ auc: 0.94, p99LatencyMs: 12 }`. */
-  readonly metrics: Readonly<Record<string, number>>;
-  /** sha256 of the artifact that was evaluated; must equal `artifact.sha256`. */
-  readonly artifactSha256: string;
-}
+const EvaluationSchema = closed('Offline evaluation of a version.', {
+  metrics: map('Offline metrics, e.g. `{ auc: 0.94, p99LatencyMs: 12 }`.', number('Metric value.'), { keys: { type: 'string', minLength: 1, maxLength: 128 } }),
+  artifactSha256: sha256('sha256 of the artifact that was evaluated; must equal `artifact.sha256`.'),
+});
+export interface EvaluationDefinition extends Static<typeof EvaluationSchema> {}
 
-export interface ApprovalDefinition {
-  /** Who approved, e.g. an email or GitHub handle. */
-  readonly by: string;
-  /** When, as an ISO 8601 date or date-time. */
-  readonly at: string;
-}
+const ApprovalSchema = closed('Who approved a version for traffic, and when.', {
+  by: string('Who approved, e.g. an email or GitHub handle.', { minLength: 1, maxLength: 256 }),
+  at: date('When, as an ISO 8601 date or date-time.'),
+});
+export interface ApprovalDefinition extends Static<typeof ApprovalSchema> {}
 
-export interface ProfileDefinition {
-  /** Measured p99 latency of one request at `maxRpsPerReplica`. */
-  readonly p99LatencyMs: number;
-  /** Requests per second one replica sustains within `p99LatencyMs`. */
-  readonly maxRpsPerReplica: number;
-  /** Seconds from pod start until the model answers (image pull, load, warmup). */
-  readonly warmupSeconds: number;
-  /** GPU memory the model needs; GPU models only. */
-  readonly gpuMemoryGiB?: number;
-}
+const ProfileSchema = closed('Measured serving behaviour of a version.', {
+  p99LatencyMs: positive('Measured p99 latency of one request at `maxRpsPerReplica`.'),
+  maxRpsPerReplica: positive('Requests per second one replica sustains within `p99LatencyMs`.'),
+  warmupSeconds: number('Seconds from pod start until the model answers (image pull, load, warmup).', { minimum: 0, maximum: 3600 }),
+  gpuMemoryGiB: optional(positive('GPU memory the model needs; GPU models only. Default: none (a CPU model).')),
+});
+export interface ProfileDefinition extends Static<typeof ProfileSchema> {}
 
-export interface VersionDefinition {
-  /** Semantic version, e.g. `4.2.0`. */
-  readonly version: string;
-  /** Model format, e.g. `xgboost`, `sklearn`, `pytorch`, `huggingface`. */
-  readonly format: string;
-  readonly artifact: ArtifactDefinition;
-  /** Serving signature: feature name → type; must match the model's `features`. */
-  readonly features: Readonly<Record<string, FeatureType>>;
-  readonly lineage: LineageDefinition;
-  /** @default - not evaluated (refused where the policy has offline gates) */
-  readonly evaluation?: EvaluationDefinition;
-  /** @default - not approved (refused where the policy requires approval) */
-  readonly approval?: ApprovalDefinition;
-  readonly profile: ProfileDefinition;
-  /** Serving runtime name. @default - the platform runtime that serves `format` */
-  readonly runtime?: string;
-}
+const VersionSchema = closed('One version of a model.', {
+  version: semver('Semantic version, e.g. `4.2.0`.'),
+  format: name('Model format, e.g. `xgboost`, `sklearn`, `pytorch`, `huggingface`.'),
+  artifact: named<ArtifactDefinition>(ArtifactSchema),
+  features: features('Serving signature: feature name → type; must match the model\'s `features`.'),
+  lineage: named<LineageDefinition>(LineageSchema),
+  evaluation: optional(described('Offline evaluation. Default: not evaluated (refused where the policy has offline gates).', named<EvaluationDefinition>(EvaluationSchema))),
+  approval: optional(described('Approval for traffic. Default: not approved (refused where the policy requires approval).', named<ApprovalDefinition>(ApprovalSchema))),
+  profile: named<ProfileDefinition>(ProfileSchema),
+  runtime: optional(dnsLabel('Serving runtime name. Default: the platform runtime that serves `format`.')),
+});
+export interface VersionDefinition extends Static<typeof VersionSchema> {}
 
-export interface CanaryDefinition {
-  /** The version receiving canary traffic. */
-  readonly version: string;
-  /** Rollout policy name. */
-  readonly policy: string;
-  /** Index into the policy's steps. */
-  readonly step: number;
-}
+const CanarySchema = closed('A canary in progress. Default: no canary.', {
+  version: semver('The version receiving canary traffic.'),
+  policy: name('Rollout policy name.'),
+  step: integer('Index into the policy\'s steps.', { minimum: 0, maximum: 1000 }),
+});
+export interface CanaryDefinition extends Static<typeof CanarySchema> {}
 
-export interface PreviousDefinition {
-  /** The last stable version, kept warm without traffic. */
-  readonly version: string;
-  /** ISO 8601 date-time after which it is removed. */
-  readonly until: string;
-}
+const PreviousSchema = closed('The last stable version, kept warm without traffic after a promotion. Default: none.', {
+  version: semver('The last stable version, kept warm without traffic.'),
+  until: date('ISO 8601 date-time after which it is removed.'),
+});
+export interface PreviousDefinition extends Static<typeof PreviousSchema> {}
 
+const TrafficSchema = closed('What traffic the deployment must absorb without cold starts. Default: no traffic assumption: the tier\'s minimum replicas.', {
+  peakRps: nonNegative('Highest expected requests per second.'),
+  rampSeconds: optional(number('Seconds the daily ramp takes from `baselineRps` to `peakRps`. Default: the tier\'s `rampSeconds`.', { minimum: 0, maximum: 86400 })),
+  baselineRps: optional(nonNegative('Requests per second before the ramp. Default: 30 % of peakRps.')),
+});
 /** What traffic the deployment must absorb without cold starts. */
-export interface TrafficDefinition {
-  /** Highest expected requests per second. */
-  readonly peakRps: number;
-  /** Seconds the daily ramp takes from `baselineRps` to `peakRps`. @default - the tier's `rampSeconds` */
-  readonly rampSeconds?: number;
-  /** Requests per second before the ramp. @default - 30 % of peakRps */
-  readonly baselineRps?: number;
-}
+export interface TrafficDefinition extends Static<typeof TrafficSchema> {}
 
-export interface DeploymentDefinition {
-  /** The stable version, receiving all traffic not sent to a canary. */
-  readonly version: string;
-  /** @default - no canary */
-  readonly canary?: CanaryDefinition;
-  /** @default - none */
-  readonly previous?: PreviousDefinition;
-  /** Node pool name. */
-  readonly pool: string;
-  /** Per-replica resources. @default - the pool's default resources, GPUs from `profile.gpuMemoryGiB` */
-  readonly resources?: ResourcesDefinition;
-  /** @default - sized from `traffic.peakRps` and the tier */
-  readonly replicas?: { readonly min: number; readonly max: number };
-  /** @default - no traffic assumption: the tier's minimum replicas */
-  readonly traffic?: TrafficDefinition;
-  /** Tenant (value of the `x-tenant` header) → pinned version. @default {} */
-  readonly tenants?: Readonly<Record<string, string>>;
-  /** @default - no batching */
-  readonly batching?: { readonly maxBatchSize: number; readonly maxLatencyMs: number };
-  /** Prediction logging. @default - follows the data class */
-  readonly logging?: { readonly mode: 'none' | 'summary' | 'request' | 'response' | 'all'; readonly url?: string };
-}
+const DeploymentSchema = closed('A model\'s deployment in one environment.', {
+  version: semver('The stable version, receiving all traffic not sent to a canary.'),
+  canary: optional(named<CanaryDefinition>(CanarySchema)),
+  previous: optional(named<PreviousDefinition>(PreviousSchema)),
+  pool: dnsLabel('Node pool name.'),
+  resources: optional(described('Per-replica resources. Default: the pool\'s default resources, GPUs from `profile.gpuMemoryGiB`.', Resources)),
+  replicas: optional(
+    closed('Replica bounds. Default: sized from `traffic.peakRps` and the tier.', {
+      min: count('Fewest replicas.'),
+      max: positiveCount('Most replicas.'),
+    }),
+  ),
+  traffic: optional(named<TrafficDefinition>(TrafficSchema)),
+  tenants: optional(
+    map('Tenant (value of the `x-tenant` header) → pinned version. Default: {}.', semver('The version the tenant is pinned to.'), {
+      keys: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$', 'x-expected': 'a tenant id (letters, digits, ".", "_", "-"; at most 63)' },
+    }),
+  ),
+  batching: optional(
+    closed('Request batching. Default: no batching.', {
+      maxBatchSize: positiveCount('Most requests in one batch.'),
+      maxLatencyMs: positive('Longest a request waits for its batch, in milliseconds.'),
+    }),
+  ),
+  logging: optional(
+    closed('Prediction logging. Default: follows the data class.', {
+      mode: oneOf('What is logged.', ['none', 'summary', 'request', 'response', 'all'] as const),
+      url: optional(string('Log sink URL. Default: the platform\'s `logging.sink`.', { minLength: 1, maxLength: 2048 })),
+    }),
+  ),
+});
+export interface DeploymentDefinition extends Static<typeof DeploymentSchema> {}
 
-export interface ModelDefinition {
-  /** Model id: lower-case DNS label, used in URLs and object names. */
-  readonly id: string;
-  /** Owning team (a key of the platform's `teams`). */
-  readonly owner: string;
-  /** e.g. `tabular-classification`, `ranking`, `vision`, `embeddings`, `llm`. */
-  readonly taskType: string;
-  /** A key of the platform's `tiers`. */
-  readonly tier: string;
-  readonly dataClass: 'public' | 'internal' | 'pii';
-  /** Training feature schema: name → type. */
-  readonly features: Readonly<Record<string, FeatureType>>;
-  readonly versions: readonly VersionDefinition[];
-  /** Environment name → deployment. An environment left out has no deployment. */
-  readonly deploy: Readonly<Record<string, DeploymentDefinition>>;
-  /** Quality and drift checks run at every canary step, in addition to the policy's. @default [] */
-  readonly quality?: readonly QualityCheckDefinition[];
-  /** Free text shown in dashboards and plans. @default '' */
-  readonly description?: string;
-}
+/** JSON Schema of `defineModel({...})`. */
+export const ModelSchema = closed('One model (`models/<id>.ts`).', {
+  id: dnsLabel('Model id: lower-case DNS label, used in URLs and object names.', {
+    maxLength: 40,
+    'x-expected': 'a lower-case DNS-1035 label of at most 40 characters (a-z, 0-9 and "-", starting with a letter)',
+  }),
+  owner: dnsLabel('Owning team (a key of the platform\'s `teams`).'),
+  taskType: name('e.g. `tabular-classification`, `ranking`, `vision`, `embeddings`, `llm`.'),
+  tier: dnsLabel('A key of the platform\'s `tiers`.'),
+  dataClass: oneOf('How sensitive the model\'s inputs and outputs are.', ['public', 'internal', 'pii'] as const),
+  features: features('Training feature schema: name → type.'),
+  versions: list('The model\'s versions.', named<VersionDefinition>(VersionSchema), { minItems: 1, maxItems: 1000 }),
+  deploy: map('Environment name → deployment. An environment left out has no deployment.', named<DeploymentDefinition>(DeploymentSchema)),
+  quality: optional(qualityChecks('Quality and drift checks run at every canary step, in addition to the policy\'s. Default: [].')),
+  description: optional(text('Free text shown in dashboards and plans. Default: \'\'.')),
+});
+export interface ModelDefinition extends Static<typeof ModelSchema> {}
 
 /** Declares one model (`models/<id>.ts`, `export default defineModel({...})`). */
-export function defineModel<const T extends ModelDefinition>(definition: T): T {
+export function defineModel(definition: ModelDefinition): ModelDefinition {
   return withCallSite(definition, 'model');
 }

@@ -1,216 +1,215 @@
+import {
+  boolean,
+  closed,
+  described,
+  count,
+  dnsLabel,
+  githubHandle,
+  integer,
+  list,
+  map,
+  matching,
+  name,
+  named,
+  nonNegative,
+  number,
+  oneOf,
+  optional,
+  positive,
+  positiveCount,
+  sinkUrl,
+  string,
+  text,
+  type Static,
+} from './builders.js';
 import { withCallSite } from './source.js';
 
-/** A Kubernetes taint on a node pool; models on the pool get the matching toleration. */
-export interface Taint {
-  readonly key: string;
-  /** @default - no value (the toleration uses operator Exists) */
-  readonly value?: string;
-  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
-
-/** The accelerators of a GPU node pool. */
-export interface GpuSpec {
-  /** Product name, e.g. `nvidia-a100-80gb`; shown in plans. */
-  readonly model: string;
-  /** Memory of one GPU. */
-  readonly memoryGiB: number;
-  /** GPUs on one node. */
-  readonly perNode: number;
-  /** Extended resource name requested by pods. @default 'nvidia.com/gpu' */
-  readonly resourceName?: string;
-}
-
-/** A group of identical nodes that models are scheduled on. */
-export interface NodePoolDefinition {
-  /** `gpu` pools must declare `gpu` and should be tainted so CPU work stays off them. */
-  readonly kind: 'gpu' | 'cpu';
-  /** Labels that select the pool's nodes. */
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  /** @default [] */
-  readonly taints?: readonly Taint[];
-  /** Required when `kind` is `gpu`. */
-  readonly gpu?: GpuSpec;
-  /** Allocatable CPU cores on one node. */
-  readonly cpuPerNode: number;
-  /** Allocatable memory on one node. */
-  readonly memoryGiBPerNode: number;
-  /** Nodes available per environment (the pool's capacity). */
-  readonly nodes: Readonly<Record<string, number>>;
-  /** On-demand price of one node, for cost estimates. */
-  readonly hourlyPriceUsd: number;
-  /**
-   * Resources of one replica when the deployment does not say.
-   * @default - 1 GPU, 4 CPU and 16 GiB on GPU pools; 1 CPU and 2 GiB on CPU pools
-   */
-  readonly defaultResources?: ResourcesDefinition;
-}
-
+const ResourcesSchema = closed('Per-replica resources; requests equal limits.', {
+  cpu: optional(number('CPU cores, e.g. 2 or 0.5. Default: the pool\'s default resources.', { exclusiveMinimum: 0, maximum: 1024 })),
+  memoryGiB: optional(number('Memory in GiB. Default: the pool\'s default resources.', { exclusiveMinimum: 0, maximum: 16384 })),
+  gpus: optional(integer('Whole GPUs per replica (GPU pools only). Default: the pool\'s default resources.', { minimum: 0, maximum: 64 })),
+});
 /** Per-replica resources; requests equal limits. */
-export interface ResourcesDefinition {
-  /** CPU cores, e.g. 2 or 0.5. */
-  readonly cpu?: number;
-  readonly memoryGiB?: number;
-  /** Whole GPUs per replica (GPU pools only). */
-  readonly gpus?: number;
-}
+export interface ResourcesDefinition extends Static<typeof ResourcesSchema> {}
+export const Resources = named<ResourcesDefinition>(ResourcesSchema);
 
-export interface EnvironmentDefinition {
-  /** Argo CD destination server of the environment's cluster. */
-  readonly cluster: string;
-  /** Production environments get the strictest checks (approval, replicas). */
-  readonly production: boolean;
-  /** The Gateway that model routes attach to. */
-  readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
-  /**
-   * Rollout policy used by `release` when the deployment names none.
-   * @default - the first policy found
-   */
-  readonly defaultPolicy?: string;
-}
+const TaintSchema = closed('A Kubernetes taint on a node pool; models on the pool get the matching toleration.', {
+  key: name('Taint key, e.g. `nvidia.com/gpu`.'),
+  value: optional(text('Taint value. Default: no value (the toleration uses operator Exists).', { maxLength: 63 })),
+  effect: oneOf('Taint effect.', ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const),
+});
+/** A Kubernetes taint on a node pool; models on the pool get the matching toleration. */
+export interface Taint extends Static<typeof TaintSchema> {}
 
-export interface TeamDefinition {
-  /** GitHub handle that owns the team's model files, e.g. `@acme/risk-ml`. */
-  readonly github: string;
-  /** Storage prefixes the team's artifacts may come from, per environment. */
-  readonly artifactPrefixes: Readonly<Record<string, readonly string[]>>;
-  /**
-   * ResourceQuota of the team's namespace per environment.
-   * @default - the sum of every live version's maximum replicas times its resources
-   */
-  readonly quota?: Readonly<Record<string, ResourcesDefinition>>;
-  /**
-   * Cloud identity the team's ServiceAccount maps to (e.g. an IAM role ARN), set as
-   * the annotation named by `platform.serviceAccountAnnotation`.
-   * @default - no annotation
-   */
-  readonly identity?: Readonly<Record<string, string>>;
-}
+const GpuSpecSchema = closed('The accelerators of a GPU node pool.', {
+  model: name('Product name, e.g. `nvidia-a100-80gb`; shown in plans.'),
+  memoryGiB: positive('Memory of one GPU, in GiB.'),
+  perNode: positiveCount('GPUs on one node.'),
+  resourceName: optional(
+    matching('Extended resource name requested by pods. Default: \'nvidia.com/gpu\'.', '^[a-z0-9.-]+/[a-z0-9.-]+$', 'an extended resource name such as "nvidia.com/gpu"'),
+  ),
+});
+/** The accelerators of a GPU node pool. */
+export interface GpuSpec extends Static<typeof GpuSpecSchema> {}
 
-export interface TierDefinition {
-  /** PriorityClass value; higher preempts lower. */
-  readonly priority: number;
-  /** p99 latency budget for a request, end to end through the model server. Omit for offline tiers. */
-  readonly p99BudgetMs?: number;
-  /** Availability objective, e.g. 0.999. */
-  readonly availability: number;
-  /** Minimum replicas per environment. @default { '*': 1 } */
-  readonly minReplicas?: Readonly<Record<string, number>>;
-  /** Capacity margin over peak traffic used to size the warm pool. @default 1.3 */
-  readonly headroom?: number;
-  /** Whether request batching is allowed. @default true */
-  readonly batching?: boolean;
-  /** Seconds the expected traffic ramp takes, for models that declare none. @default 60 */
-  readonly rampSeconds?: number;
-  /** Whether pods of this tier may preempt others. @default true for tiers with priority >= 1000000 */
-  readonly preempting?: boolean;
-  /**
-   * Strict tiers: a minimum below the warm pool is an error (not a warning), the
-   * declared traffic ramp is simulated, production needs at least 2 minimum
-   * replicas, and SLO alerts page instead of opening a ticket.
-   * @default false
-   */
-  readonly strict?: boolean;
-}
+const NodePoolSchema = closed('A group of identical nodes that models are scheduled on.', {
+  kind: oneOf('`gpu` pools must declare `gpu` and should be tainted so CPU work stays off them.', ['gpu', 'cpu'] as const),
+  nodeSelector: map('Labels that select the pool\'s nodes.', text('Label value.', { maxLength: 63 }), { keys: { type: 'string', minLength: 1, maxLength: 253 } }),
+  taints: optional(list('Taints of the pool\'s nodes. Default: [].', named<Taint>(TaintSchema))),
+  gpu: optional(described('The pool\'s GPUs; required when `kind` is `gpu`. Default: none (a CPU pool).', named<GpuSpec>(GpuSpecSchema))),
+  cpuPerNode: positive('Allocatable CPU cores on one node.'),
+  memoryGiBPerNode: positive('Allocatable memory on one node, in GiB.'),
+  nodes: map('Nodes available per environment (the pool\'s capacity).', count('Nodes in the environment.')),
+  hourlyPriceUsd: nonNegative('On-demand price of one node, for cost estimates.'),
+  defaultResources: optional(
+    described('Resources of one replica when the deployment does not say. Default: 1 GPU, 4 CPU and 16 GiB on GPU pools; 1 CPU and 2 GiB on CPU pools.', Resources),
+  ),
+});
+/** A group of identical nodes that models are scheduled on. */
+export interface NodePoolDefinition extends Static<typeof NodePoolSchema> {}
 
-export interface RuntimeDefinition {
-  /** Container image, pinned by digest (`repo@sha256:...`). */
-  readonly image: string;
-  /** Model formats served, e.g. `['xgboost']`. */
-  readonly formats: readonly string[];
-  /** Inference protocols. @default ['v1', 'v2'] */
-  readonly protocols?: readonly ('v1' | 'v2')[];
-  /** Extra container arguments. @default [] */
-  readonly args?: readonly string[];
-  /** Whether the runtime needs a GPU pool. @default false */
-  readonly gpu?: boolean;
-}
+const EnvironmentSchema = closed('A deployment environment (one cluster).', {
+  cluster: matching('Argo CD destination server of the environment\'s cluster.', '^https://\\S+$', 'an https:// API server URL'),
+  production: boolean('Production environments get the strictest checks (approval, replicas).'),
+  gateway: closed('The Gateway that model routes attach to.', {
+    name: dnsLabel('Gateway name.'),
+    namespace: dnsLabel('Gateway namespace.'),
+    hostname: matching('Host name the routes answer on.', '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', 'a DNS host name', { maxLength: 253 }),
+  }),
+  defaultPolicy: optional(name('Rollout policy used by `release` when the deployment names none. Default: the first policy found.')),
+});
+export interface EnvironmentDefinition extends Static<typeof EnvironmentSchema> {}
 
-/**
- * Where canary analysis reads its measurements. Queries are built from these
- * parts in one place (src/delivery/queries.ts); `{{namespace}}` and
- * `{{workload}}` in `selector` are replaced by the version's namespace and
- * predictor Deployment.
- */
-export interface MetricSourcesDefinition {
-  /** Prometheus that Argo Rollouts and `modelplane analyze` query. */
-  readonly prometheus: { readonly address: string; /** @default 30 */ readonly timeoutSeconds?: number };
-  /** Request metrics of the mesh or gateway. */
-  readonly requests: {
-    /** Counter of requests, e.g. `istio_requests_total`. */
-    readonly total: string;
-    /** Label matcher selecting failed requests, e.g. `response_code=~"5.."`. */
-    readonly errorMatcher: string;
-    /** Histogram buckets of request duration in milliseconds, e.g. `istio_request_duration_milliseconds_bucket`. */
-    readonly durationBucketMs: string;
-    /** Label matchers selecting one version's pods. */
-    readonly selector: string;
-  };
-  /**
-   * GPU utilisation per pod, e.g. DCGM's `DCGM_FI_DEV_GPU_UTIL`.
-   * @default 'DCGM_FI_DEV_GPU_UTIL'
-   */
-  readonly gpuUtilization?: string;
-  /**
-   * Model-server histograms (KServe): queueing delay and batch size, selected by `namespace` and `pod`.
-   * @default - KServe's names: 'request_queue_seconds_bucket' and 'batch_size_bucket'
-   */
-  readonly modelServer?: { readonly queueSecondsBucket?: string; readonly batchSizeBucket?: string };
-}
+const TeamSchema = closed('A team that owns models.', {
+  github: githubHandle('GitHub handle that owns the team\'s model files, e.g. `@acme/risk-ml`.', '@acme/risk-ml'),
+  artifactPrefixes: map(
+    'Storage prefixes the team\'s artifacts may come from, per environment.',
+    list('Storage prefixes, e.g. `s3://acme-ml-prod/risk/`.', string('A storage prefix.', { minLength: 1 })),
+  ),
+  quota: optional(
+    map('ResourceQuota of the team\'s namespace per environment. Default: the sum of every live version\'s maximum replicas times its resources.', Resources),
+  ),
+  identity: optional(
+    map(
+      'Cloud identity the team\'s ServiceAccount maps to per environment (e.g. an IAM role ARN), set as the annotation named by `platform.serviceAccountAnnotation`. Default: no annotation.',
+      text('Identity, e.g. an IAM role ARN.', { minLength: 1, maxLength: 2048 }),
+    ),
+  ),
+});
+export interface TeamDefinition extends Static<typeof TeamSchema> {}
 
+const TierSchema = closed('A service tier: priority, latency budget and replica floor of the models in it.', {
+  priority: integer('PriorityClass value; higher preempts lower.', { minimum: -2147483648, maximum: 1000000000 }),
+  p99BudgetMs: optional(positive('p99 latency budget for a request, end to end through the model server. Default: none (offline tiers).')),
+  availability: number('Availability objective, e.g. 0.999.', { exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+  minReplicas: optional(
+    map('Minimum replicas per environment (`*` for every other one). Default: { \'*\': 1 }.', count('Minimum replicas.'), {
+      keys: {
+        anyOf: [
+          {
+            type: 'string',
+            pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+            maxLength: 63,
+            'x-expected': 'an environment name (a lower-case DNS-1035 label) or "*"',
+          },
+          { const: '*' },
+        ],
+      },
+    }),
+  ),
+  headroom: optional(number('Capacity margin over peak traffic used to size the warm pool. Default: 1.3.', { minimum: 1, maximum: 100 })),
+  rampSeconds: optional(number('Seconds the expected traffic ramp takes, for models that declare none. Default: 60.', { minimum: 0, maximum: 86400 })),
+  batching: optional(boolean('Whether request batching is allowed. Default: true.')),
+  preempting: optional(boolean('Whether pods of this tier may preempt others. Default: true for tiers with priority >= 1000000.')),
+  strict: optional(
+    boolean(
+      'Strict tiers: a minimum below the warm pool is an error (not a warning), the declared traffic ramp is simulated, production needs at least 2 minimum replicas, and SLO alerts page instead of opening a ticket. Default: false.',
+    ),
+  ),
+});
+export interface TierDefinition extends Static<typeof TierSchema> {}
+
+const RuntimeSchema = closed('A model server (a KServe ServingRuntime).', {
+  image: text('Container image, pinned by digest (`repo@sha256:...`).', { minLength: 1, maxLength: 512 }),
+  formats: list('Model formats served, e.g. `[\'xgboost\']`.', name('A model format.'), { minItems: 1 }),
+  protocols: optional(list('Inference protocols. Default: [\'v1\', \'v2\'].', oneOf('An inference protocol.', ['v1', 'v2'] as const), { minItems: 1 })),
+  args: optional(list('Extra container arguments. Default: [].', text('A container argument.'))),
+  gpu: optional(boolean('Whether the runtime needs a GPU pool. Default: false.')),
+});
+export interface RuntimeDefinition extends Static<typeof RuntimeSchema> {}
+
+const MetricSourcesSchema = closed(
+  'Where canary analysis reads its measurements. Queries are built from these parts in one place; `{{namespace}}` and `{{workload}}` in `selector` are replaced by the version\'s namespace and predictor Deployment.',
+  {
+    prometheus: closed('Prometheus that Argo Rollouts and `modelplane analyze` query.', {
+      address: matching('Prometheus URL.', '^https?://\\S+$', 'an http(s):// URL'),
+      timeoutSeconds: optional(integer('Query timeout in seconds. Default: 30.', { minimum: 1, maximum: 600 })),
+    }),
+    requests: closed('Request metrics of the mesh or gateway.', {
+      total: name('Counter of requests, e.g. `istio_requests_total`.'),
+      errorMatcher: name('Label matcher selecting failed requests, e.g. `response_code=~"5.."`.'),
+      durationBucketMs: name('Histogram buckets of request duration in milliseconds, e.g. `istio_request_duration_milliseconds_bucket`.'),
+      selector: name('Label matchers selecting one version\'s pods.'),
+    }),
+    gpuUtilization: optional(name('GPU utilisation per pod, e.g. DCGM\'s `DCGM_FI_DEV_GPU_UTIL`. Default: \'DCGM_FI_DEV_GPU_UTIL\'.')),
+    modelServer: optional(
+      closed(
+        'Model-server histograms (KServe): queueing delay and batch size, selected by `namespace` and `pod`. Default: KServe\'s names.',
+        {
+          queueSecondsBucket: optional(name('Queueing delay histogram. Default: \'request_queue_seconds_bucket\'.')),
+          batchSizeBucket: optional(name('Batch size histogram. Default: \'batch_size_bucket\'.')),
+        },
+      ),
+    ),
+  },
+);
+/** Where canary analysis reads its measurements. */
+export interface MetricSourcesDefinition extends Static<typeof MetricSourcesSchema> {}
+
+const LoggingSinksSchema = closed('Where prediction logs (`deploy.<env>.logging`) may be sent.', {
+  sink: sinkUrl('Default log sink URL, used when a deployment\'s `logging.url` is not set.'),
+  scrubbingSink: sinkUrl('Sink that scrubs personal data before storing; the only sink payloads of `pii` models may go to.'),
+  allowedUrls: optional(list('Further URLs a deployment\'s `logging.url` may name. Default: [].', sinkUrl('A log sink URL.'))),
+});
 /** Where prediction logs (`deploy.<env>.logging`) may be sent. */
-export interface LoggingSinksDefinition {
-  /** Default log sink URL, used when a deployment's `logging.url` is not set. */
-  readonly sink: string;
-  /** Sink that scrubs personal data before storing; the only sink payloads of `pii` models may go to. */
-  readonly scrubbingSink: string;
-  /** Further URLs a deployment's `logging.url` may name. @default [] */
-  readonly allowedUrls?: readonly string[];
-}
+export interface LoggingSinksDefinition extends Static<typeof LoggingSinksSchema> {}
 
+const AutoscalingSchema = closed('How the autoscalers behave; `simulate` and the warm-pool gate use the same numbers.', {
+  syncPeriodSeconds: optional(integer('HPA / KEDA evaluation period. Default: 15.', { minimum: 1, maximum: 600 })),
+  targetUtilization: optional(number('Share of `maxRpsPerReplica` (or CPU) the autoscaler aims for. Default: 0.7.', { exclusiveMinimum: 0, maximum: 1 })),
+  metricLagSeconds: optional(integer('Age of the metric the autoscaler sees (scrape + rate window). Default: 30.', { minimum: 0, maximum: 600 })),
+  scaleUpPods: optional(integer('Scale-up limit per period: the larger of this many pods and doubling. Default: 4.', { minimum: 1, maximum: 1000 })),
+});
 /** How the autoscalers behave; `simulate` and the warm-pool gate use the same numbers. */
-export interface AutoscalingDefinition {
-  /** HPA / KEDA evaluation period. @default 15 */
-  readonly syncPeriodSeconds?: number;
-  /** Share of `maxRpsPerReplica` (or CPU) the autoscaler aims for. @default 0.7 */
-  readonly targetUtilization?: number;
-  /** Age of the metric the autoscaler sees (scrape + rate window). @default 30 */
-  readonly metricLagSeconds?: number;
-  /** Scale-up limit per period: the larger of this many pods and doubling. @default 4 */
-  readonly scaleUpPods?: number;
-}
+export interface AutoscalingDefinition extends Static<typeof AutoscalingSchema> {}
 
-export interface PlatformDefinition {
-  /** Git repository Argo CD reads `generated/` from. */
-  readonly repoURL: string;
-  /** @default 'main' */
-  readonly targetRevision?: string;
-  /** Namespace Argo CD runs in. @default 'argocd' */
-  readonly argocdNamespace?: string;
-  /** The platform team: owns `generated/` and the platform objects. */
-  readonly platformTeam: { readonly github: string };
-  readonly environments: Readonly<Record<string, EnvironmentDefinition>>;
-  readonly nodePools: Readonly<Record<string, NodePoolDefinition>>;
-  readonly teams: Readonly<Record<string, TeamDefinition>>;
-  readonly tiers: Readonly<Record<string, TierDefinition>>;
-  /** Serving runtimes, keyed by name. */
-  readonly runtimes: Readonly<Record<string, RuntimeDefinition>>;
-  /** Annotation key for team identities. @default 'eks.amazonaws.com/role-arn' */
-  readonly serviceAccountAnnotation?: string;
-  /** Autoscaler settings. @default - see AutoscalingDefinition */
-  readonly autoscaling?: AutoscalingDefinition;
-  /** Metric sources for canary analysis. */
-  readonly metricSources: MetricSourcesDefinition;
-  /** KServe deployment mode. @default 'Standard' */
-  readonly deploymentMode?: 'Standard' | 'RawDeployment';
-  /**
-   * Prediction log sinks. `logging.url` must be one of them, and payloads of
-   * `pii` models may only go to `scrubbingSink`.
-   * @default - no sinks: no deployment may set `logging.url`, and `pii` models may not log payloads
-   */
-  readonly logging?: LoggingSinksDefinition;
-}
+/** JSON Schema of `definePlatform({...})`. */
+export const PlatformSchema = closed('The platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`).', {
+  repoURL: matching('Git repository Argo CD reads `generated/` from.', '^(https://|ssh://|git@)\\S+$', 'an https:// or ssh git URL'),
+  targetRevision: optional(name('Git revision Argo CD follows. Default: \'main\'.')),
+  argocdNamespace: optional(dnsLabel('Namespace Argo CD runs in. Default: \'argocd\'.')),
+  platformTeam: closed('The platform team: owns `generated/` and the platform objects.', {
+    github: githubHandle('GitHub handle of the platform team.', '@acme/ml-platform'),
+  }),
+  environments: map('Environments, keyed by name.', named<EnvironmentDefinition>(EnvironmentSchema), { minProperties: 1 }),
+  nodePools: map('Node pools, keyed by name.', named<NodePoolDefinition>(NodePoolSchema), { minProperties: 1 }),
+  teams: map('Teams, keyed by name (a model\'s `owner`).', named<TeamDefinition>(TeamSchema), { minProperties: 1 }),
+  tiers: map('Tiers, keyed by name (a model\'s `tier`).', named<TierDefinition>(TierSchema), { minProperties: 1 }),
+  runtimes: map('Serving runtimes, keyed by name.', named<RuntimeDefinition>(RuntimeSchema), { minProperties: 1 }),
+  metricSources: named<MetricSourcesDefinition>(MetricSourcesSchema),
+  autoscaling: optional(described('Autoscaler settings. Default: see each field.', named<AutoscalingDefinition>(AutoscalingSchema))),
+  serviceAccountAnnotation: optional(name('Annotation key for team identities. Default: \'eks.amazonaws.com/role-arn\'.')),
+  deploymentMode: optional(oneOf('KServe deployment mode. Default: \'Standard\'.', ['Standard', 'RawDeployment'] as const)),
+  logging: optional(
+    described(
+      'Prediction log sinks. `logging.url` must be one of them, and payloads of `pii` models may only go to `scrubbingSink`. Default: no sinks: no deployment may set `logging.url`, and `pii` models may not log payloads.',
+      named<LoggingSinksDefinition>(LoggingSinksSchema),
+    ),
+  ),
+});
+export interface PlatformDefinition extends Static<typeof PlatformSchema> {}
 
 /** Declares the platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`). */
-export function definePlatform<const T extends PlatformDefinition>(definition: T): T {
+export function definePlatform(definition: PlatformDefinition): PlatformDefinition {
   return withCallSite(definition, 'platform');
 }

@@ -1,72 +1,88 @@
+import {
+  boolean,
+  closed,
+  condition,
+  count,
+  described,
+  dnsLabel,
+  duration,
+  list,
+  map,
+  named,
+  nonNegative,
+  number,
+  oneOf,
+  optional,
+  positiveCount,
+  string,
+  type Static,
+} from './builders.js';
 import { withCallSite } from './source.js';
 
-export interface RolloutStep {
-  /** Percentage of traffic sent to the canary, 0 < weight < 100. */
-  readonly weight: number;
-  /** How long the step lasts before its analysis decides, e.g. `10m`. */
-  readonly pause: string;
-}
-
-export interface AnalysisDefinition {
-  /** Time between measurements, e.g. `1m`. */
-  readonly interval: string;
-  /** Measurements per step. */
-  readonly count: number;
-  /** Failed measurements tolerated before the step fails. */
-  readonly failureLimit: number;
-  /** Built-in checks run at each step. @default all of them */
-  readonly metrics?: readonly BuiltInCheck[];
-  /** Highest tolerated ratio of failed requests. @default 0.01 */
-  readonly maxErrorRatio?: number;
-  /** Highest tolerated canary p99 / stable p99. @default 1.5 */
-  readonly maxLatencyRatio?: number;
-  /** Canary requests needed in the window for a step to count; fewer is a failure, never a pass. @default 50 */
-  readonly minRequests?: number;
-  /** Range of rate() and increase() in queries. @default '5m' */
-  readonly window?: string;
-  /** Quality and drift checks that apply to every model under this policy. @default [] */
-  readonly quality?: readonly QualityCheckDefinition[];
-}
+const RolloutStepSchema = closed('One canary step.', {
+  weight: number('Percentage of traffic sent to the canary, 0 < weight < 100.', { exclusiveMinimum: 0, exclusiveMaximum: 100 }),
+  pause: duration('How long the step lasts before its analysis decides, e.g. `10m`.'),
+});
+export interface RolloutStep extends Static<typeof RolloutStepSchema> {}
 
 /** The checks modelplane builds from the platform's request metrics. */
-export type BuiltInCheck = 'request-count' | 'error-rate' | 'latency-p99' | 'latency-vs-stable';
+const BUILT_IN_CHECKS = ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'] as const;
+const BuiltInCheckSchema = oneOf('A check modelplane builds from the platform\'s request metrics.', BUILT_IN_CHECKS);
+/** The checks modelplane builds from the platform's request metrics. */
+export type BuiltInCheck = Static<typeof BuiltInCheckSchema>;
 
+const QualityCheckSchema = closed(
+  'A model-specific check: PromQL with `{{namespace}}`, `{{workload}}`, `{{model}}` and `{{version}}` placeholders, evaluated for the canary.',
+  {
+    name: dnsLabel('Metric name in the analysis, a DNS label, e.g. `precision-at-10` or `psi-drift`.'),
+    query: string('PromQL query of the check.', { minLength: 1, maxLength: 4096 }),
+    condition: condition('Condition on the canary\'s value, e.g. `>= 0.92` or `<= 0.2` for a drift score.'),
+    maxDelta: optional(nonNegative('Largest tolerated |canary − stable| of the same query. Default: none (no comparison).')),
+  },
+);
 /**
  * A model-specific check: PromQL with `{{namespace}}`, `{{workload}}`,
  * `{{model}}` and `{{version}}` placeholders, evaluated for the canary.
  */
-export interface QualityCheckDefinition {
-  /** Metric name in the analysis, a DNS label, e.g. `precision-at-10` or `psi-drift`. */
-  readonly name: string;
-  readonly query: string;
-  /** Condition on the canary's value, e.g. `>= 0.92` or `<= 0.2` for a drift score. */
-  readonly condition: string;
-  /** Largest tolerated |canary − stable| of the same query. @default - no comparison */
-  readonly maxDelta?: number;
-}
+export interface QualityCheckDefinition extends Static<typeof QualityCheckSchema> {}
+/** A list of quality checks (a model's or a policy's `quality`). */
+export const qualityChecks = (description: string) => list(description, named<QualityCheckDefinition>(QualityCheckSchema), { maxItems: 20 });
 
-export interface GatesDefinition {
-  /** Offline metric → threshold, e.g. `{ auc: '>= 0.90', p99LatencyMs: '<= 40' }`. */
-  readonly offline?: Readonly<Record<string, string>>;
-  /** Whether versions need `approval` before receiving traffic. @default true */
-  readonly requireApproval?: boolean;
-}
+const AnalysisSchema = closed('How each canary step is measured.', {
+  interval: duration('Time between measurements, e.g. `1m`.'),
+  count: positiveCount('Measurements per step.'),
+  failureLimit: count('Failed measurements tolerated before the step fails.'),
+  metrics: optional(list('Built-in checks run at each step. Default: all of them.', BuiltInCheckSchema)),
+  maxErrorRatio: optional(number('Highest tolerated ratio of failed requests. Default: 0.01.', { minimum: 0, maximum: 1 })),
+  maxLatencyRatio: optional(number('Highest tolerated canary p99 / stable p99. Default: 1.5.', { exclusiveMinimum: 0, maximum: 100 })),
+  minRequests: optional(count('Canary requests needed in the window for a step to count; fewer is a failure, never a pass. Default: 50.')),
+  window: optional(duration('Range of rate() and increase() in queries. Default: \'5m\'.')),
+  quality: optional(qualityChecks('Quality and drift checks that apply to every model under this policy. Default: [].')),
+});
+export interface AnalysisDefinition extends Static<typeof AnalysisSchema> {}
 
-export interface RolloutPolicyDefinition {
-  /** Policy name, referenced by `canary.policy`. */
-  readonly name: string;
-  /** Canary steps; an empty list deploys directly. */
-  readonly steps: readonly RolloutStep[];
-  readonly analysis: AnalysisDefinition;
-  /** @default { requireApproval: true } */
-  readonly gates?: GatesDefinition;
-  /** How long the previous stable version stays warm after a promotion, e.g. `2h`. @default '1h' */
-  readonly keepPreviousFor?: string;
-  /** Environments that use this policy by default. @default [] */
-  readonly environments?: readonly string[];
-}
+const GatesSchema = closed('Checks a version must pass before it receives traffic under this policy.', {
+  offline: optional(
+    map('Offline metric → threshold, e.g. `{ auc: \'>= 0.90\', p99LatencyMs: \'<= 40\' }`. Default: none.', condition('Threshold on the offline metric.'), {
+      keys: { type: 'string', minLength: 1, maxLength: 128 },
+    }),
+  ),
+  requireApproval: optional(boolean('Whether versions need `approval` before receiving traffic. Default: true.')),
+});
+export interface GatesDefinition extends Static<typeof GatesSchema> {}
+
+/** JSON Schema of `defineRolloutPolicy({...})`. */
+export const RolloutPolicySchema = closed('A rollout policy (`policies/<name>.ts`).', {
+  name: dnsLabel('Policy name, referenced by `canary.policy`.'),
+  steps: list('Canary steps; an empty list deploys directly.', named<RolloutStep>(RolloutStepSchema), { maxItems: 20 }),
+  analysis: named<AnalysisDefinition>(AnalysisSchema),
+  gates: optional(described('Checks before traffic. Default: { requireApproval: true }.', named<GatesDefinition>(GatesSchema))),
+  keepPreviousFor: optional(duration('How long the previous stable version stays warm after a promotion, e.g. `2h`. Default: \'1h\'.')),
+  environments: optional(list('Environments that use this policy by default. Default: [].', dnsLabel('An environment name.'))),
+});
+export interface RolloutPolicyDefinition extends Static<typeof RolloutPolicySchema> {}
 
 /** Declares a rollout policy (`policies/<name>.ts`). */
-export function defineRolloutPolicy<const T extends RolloutPolicyDefinition>(definition: T): T {
+export function defineRolloutPolicy(definition: RolloutPolicyDefinition): RolloutPolicyDefinition {
   return withCallSite(definition, 'rollout-policy');
 }

@@ -9,7 +9,8 @@ let compiled: Record<SchemaKind, ValidateFunction> | undefined;
 
 function validators(): Record<SchemaKind, ValidateFunction> {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose: errors carry their schema (`parentSchema`), which names the allowed fields and the written hints.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     compiled = {
       platform: ajv.compile(platformSchema),
       model: ajv.compile(modelSchema),
@@ -76,9 +77,51 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** What the failing schema accepts, in words: its `x-expected`, else its description. */
 function expected(error: ErrorObject): string | undefined {
-  const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-expected'];
-  return typeof hint === 'string' ? hint : undefined;
+  const schema = error.parentSchema as Record<string, unknown> | undefined;
+  const hint = schema?.['x-expected'];
+  if (typeof hint === 'string') return hint;
+  const description = schema?.description;
+  return typeof description === 'string' ? `${description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())}` : undefined;
+}
+
+/** ` (did you mean 'x'?)` when a candidate is close to `value` (case, a typo or two), else ''. */
+function suggestion(value: string, candidates: readonly string[]): string {
+  const near = nearest(value, candidates);
+  return near === undefined ? '' : ` (did you mean ${formatValue(near)}?)`;
+}
+
+/**
+ * The candidate closest to `value` by edit distance (insertions, deletions,
+ * substitutions and swaps of neighbours, ignoring case), if it is close enough
+ * to be a typo: at most 1 edit for names up to 4 characters, 2 up to 8, 3 beyond.
+ */
+export function nearest(value: string, candidates: readonly string[]): string | undefined {
+  const limit = value.length <= 4 ? 1 : value.length <= 8 ? 2 : 3;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance && d <= limit && d < candidate.length) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance (Levenshtein plus transpositions of neighbours). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnostic {
@@ -91,8 +134,9 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
-      const allowed = Object.keys(((error.parentSchema as Record<string, unknown>)?.properties ?? {}) as object);
-      return make('MP2001', [...base, field], `unknown field '${field}' in ${where}: allowed fields are ${allowed.join(', ')}`);
+      const allowed = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties ?? {}) as object);
+      const inWhere = base.length ? `in ${where}` : 'at the top level';
+      return make('MP2001', [...base, field], `unknown field '${field}' ${inWhere}${suggestion(field, allowed)}: allowed fields are ${allowed.join(', ')}`);
     }
     case 'required': {
       const field = String(params.missingProperty);
@@ -101,8 +145,10 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
     case 'type':
       return make('MP2002', base, `${where} is ${typeName(value)} (${formatValue(value)}): expected ${String(params.type)}`);
     case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map((v) => formatValue(v)).join(', ');
-      return make('MP2004', base, `${where} is ${formatValue(value)}: allowed values are ${allowed}`);
+      const values = params.allowedValues as unknown[];
+      const allowed = values.map((v) => formatValue(v)).join(', ');
+      const hint = typeof value === 'string' ? suggestion(value, values.filter((v): v is string => typeof v === 'string')) : '';
+      return make('MP2004', base, `${where} is ${formatValue(value)}${hint}: allowed values are ${allowed}`);
     }
     case 'const':
       return make('MP2004', base, `${where} is ${formatValue(value)}: expected ${formatValue(params.allowedValue)}`);
