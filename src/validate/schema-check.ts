@@ -31,7 +31,19 @@ export function checkSchema(kind: SchemaKind, value: unknown, file: string): Dia
   const validate = validators()[kind];
   if (validate(value)) return [];
   const errors = (validate.errors ?? []).filter((e) => !isNoise(e, validate.errors ?? []));
-  return dedupe(errors.map((e) => toDiagnostic(e, value, file)));
+  return dedupe(firstPerKey(errors).map((e) => toDiagnostic(e, value, file)));
+}
+
+/** A key that fails several rules (each branch of an `anyOf`) gets one diagnostic: the first rule's, which carries the hint. */
+function firstPerKey(errors: readonly ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if (e.propertyName === undefined) return true;
+    const key = `${e.instancePath}\u0000${e.propertyName}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** ajv reports `anyOf`/`if` wrappers alongside the real errors; keep the real ones. */
@@ -87,10 +99,12 @@ function expected(error: ErrorObject): string | undefined {
 }
 
 /** ` (did you mean 'x'?)` when a candidate is close to `value` (case, a typo or two), else ''. */
-function suggestion(value: string, candidates: readonly string[]): string {
+function suggestion(value: string, candidates: readonly string[], format: (candidate: string) => string): string {
   const near = nearest(value, candidates);
-  return near === undefined ? '' : ` (did you mean ${formatValue(near)}?)`;
+  return near === undefined ? '' : ` (did you mean ${format(near)}?)`;
 }
+
+const quoted = (field: string): string => `'${field}'`;
 
 /**
  * The candidate closest to `value` by edit distance (insertions, deletions,
@@ -131,12 +145,18 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
   const params = error.params as Record<string, unknown>;
   const make = (code: Code, path: FieldPath, message: string): Diagnostic => diagnostic(code, { file, path }, message);
 
+  if (error.propertyName !== undefined && error.keyword !== 'propertyNames') {
+    // A rule on the keys of a map (`propertyNames`): the key itself is the mistake.
+    const key = error.propertyName;
+    return make('MP2004', [...base, key], `key ${formatValue(key)} in ${where} is not valid: expected ${keyRule(error)}`);
+  }
+
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const allowed = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties ?? {}) as object);
       const inWhere = base.length ? `in ${where}` : 'at the top level';
-      return make('MP2001', [...base, field], `unknown field '${field}' ${inWhere}${suggestion(field, allowed)}: allowed fields are ${allowed.join(', ')}`);
+      return make('MP2001', [...base, field], `unknown field '${field}' ${inWhere}${suggestion(field, allowed, quoted)}: allowed fields are ${allowed.join(', ')}`);
     }
     case 'required': {
       const field = String(params.missingProperty);
@@ -147,17 +167,13 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
     case 'enum': {
       const values = params.allowedValues as unknown[];
       const allowed = values.map((v) => formatValue(v)).join(', ');
-      const hint = typeof value === 'string' ? suggestion(value, values.filter((v): v is string => typeof v === 'string')) : '';
+      const hint = typeof value === 'string' ? suggestion(value, values.filter((v): v is string => typeof v === 'string'), formatValue) : '';
       return make('MP2004', base, `${where} is ${formatValue(value)}${hint}: allowed values are ${allowed}`);
     }
     case 'const':
       return make('MP2004', base, `${where} is ${formatValue(value)}: expected ${formatValue(params.allowedValue)}`);
     case 'pattern':
     case 'format': {
-      if (error.propertyName !== undefined) {
-        const key = error.propertyName;
-        return make('MP2004', [...base, key], `key ${formatValue(key)} in ${where} is not valid: expected ${expected(error) ?? `a name matching ${String(params.pattern)}`}`);
-      }
       return make('MP2004', base, `${where} is ${formatValue(value)}: expected ${expected(error) ?? `a value matching ${String(params.pattern ?? params.format)}`}`);
     }
     case 'minimum':
@@ -178,6 +194,24 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
       return make('MP2004', base, `${where} has an invalid key: ${error.message ?? ''}`);
     default:
       return make('MP2004', base, `${where} ${error.message ?? 'is not valid'}`);
+  }
+}
+
+/** What a key must be, for a rule on the keys of a map. */
+function keyRule(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  const hint = expected(error);
+  switch (error.keyword) {
+    case 'const':
+      return formatValue(params.allowedValue);
+    case 'enum':
+      return `one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v)).join(', ')}`;
+    case 'minLength':
+      return `at least ${String(params.limit)} characters${hint ? ` (${hint})` : ''}`;
+    case 'maxLength':
+      return `at most ${String(params.limit)} characters${hint ? ` (${hint})` : ''}`;
+    default:
+      return hint ?? `a name matching ${String(params.pattern ?? error.message)}`;
   }
 }
 
