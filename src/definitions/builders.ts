@@ -10,27 +10,49 @@
  *     which diagnostics show instead of the regular expression;
  *   - objects are closed (`additionalProperties: false`): unknown fields are errors.
  */
-import { Type, type Static, type TObject, type TReadonly, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import type { Static, TBoolean, TInteger, TNumber, TObject, TOptional, TReadonly, TSchema, TString, TUnsafe } from '@sinclair/typebox';
 
 export type { Static, TSchema };
 
+// The schemas are built here, not by TypeBox's `Type.*` at run time: TypeBox's
+// ESM build is 266 modules, which cost 0.7 s to load under tsx in every process
+// that imports a definition. TypeBox gives the static types (`Static`, `TObject`
+// ...); these builders produce the same JSON Schema and mark it with TypeBox's
+// own symbols, so TypeBox would read the objects as its own.
+const KIND = Symbol.for('TypeBox.Kind');
+const OPTIONAL = Symbol.for('TypeBox.Optional');
+const READONLY = Symbol.for('TypeBox.Readonly');
+
 /** Schema keywords the builders accept besides `description` (plain JSON Schema). */
 export type Keywords = Record<string, unknown>;
+
+function schema<T extends TSchema>(kind: string, keywords: Keywords): T {
+  return { ...keywords, [KIND]: kind } as unknown as T;
+}
 
 type ReadonlyProperties<P extends Record<string, TSchema>> = { [K in keyof P]: TReadonly<P[K]> };
 
 /** A closed object: every property read-only, unknown properties refused. */
 export function closed<P extends Record<string, TSchema>>(description: string, properties: P): TObject<ReadonlyProperties<P>> {
-  const readonly = Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, Type.Readonly(schema)]));
-  return Type.Object(readonly, { additionalProperties: false, description }) as unknown as TObject<ReadonlyProperties<P>>;
+  const entries = Object.entries(properties);
+  const required = entries.filter(([, s]) => !(OPTIONAL in s)).map(([key]) => key);
+  return schema('Object', {
+    additionalProperties: false,
+    description,
+    type: 'object',
+    properties: Object.fromEntries(entries.map(([key, s]) => [key, { ...s, [READONLY]: 'Readonly' }])),
+    ...(required.length > 0 ? { required } : {}),
+  });
 }
 
 /** An optional property (its description must say the default). */
-export const optional = Type.Optional;
+export function optional<S extends TSchema>(property: S): TOptional<S> {
+  return { ...property, [OPTIONAL]: 'Optional' } as TOptional<S>;
+}
 
 /** A map from keys (DNS labels unless `keys` says otherwise) to values. */
 export function map<V extends TSchema>(description: string, values: V, options: { keys?: Keywords; minProperties?: number } = {}): TUnsafe<Readonly<Record<string, Static<V>>>> {
-  return Type.Unsafe<Readonly<Record<string, Static<V>>>>({
+  return schema('Unsafe', {
     type: 'object',
     description,
     propertyNames: options.keys ?? DNS_LABEL_KEYWORDS,
@@ -41,12 +63,12 @@ export function map<V extends TSchema>(description: string, values: V, options: 
 
 /** A read-only array. */
 export function list<I extends TSchema>(description: string, items: I, keywords: Keywords = {}): TUnsafe<readonly Static<I>[]> {
-  return Type.Unsafe<readonly Static<I>[]>({ ...Type.Array(items, keywords), description });
+  return schema('Unsafe', { ...keywords, type: 'array', items, description });
 }
 
 /** One of a few strings (a JSON Schema `enum`: one diagnostic listing them all when none matches). */
 export function oneOf<const V extends readonly string[]>(description: string, values: V): TUnsafe<V[number]> {
-  return Type.Unsafe<V[number]>({ enum: [...values], description });
+  return schema('Unsafe', { enum: [...values], description });
 }
 
 /**
@@ -54,8 +76,8 @@ export function oneOf<const V extends readonly string[]>(description: string, va
  * `interface T extends Static<typeof schema> {}`), so that types built from it
  * and editor messages name `T` instead of spelling out its fields.
  */
-export function named<T>(schema: TSchema): TUnsafe<T> {
-  return Type.Unsafe<T>(schema);
+export function named<T>(object: TSchema): TUnsafe<T> {
+  return object as unknown as TUnsafe<T>;
 }
 
 /** `schema` with another description (a shared schema documented where it is used). */
@@ -63,17 +85,17 @@ export function described<S extends TSchema>(description: string, schema: S): S 
   return { ...schema, description };
 }
 
-export const string = (description: string, keywords: Keywords = {}) => Type.String({ ...keywords, description });
+export const string = (description: string, keywords: Keywords = {}) => schema<TString>('String', { ...keywords, type: 'string', description });
 /** Free text of at most 1024 characters unless `keywords` say otherwise. */
-export const text = (description: string, keywords: Keywords = {}) => Type.String({ maxLength: 1024, ...keywords, description });
+export const text = (description: string, keywords: Keywords = {}) => string(description, { maxLength: 1024, ...keywords });
 /** A non-empty name of at most 253 characters. */
-export const name = (description: string) => Type.String({ minLength: 1, maxLength: 253, description });
+export const name = (description: string) => string(description, { minLength: 1, maxLength: 253 });
 /** A string that must match `pattern`; `expected` says in words what matches. */
 export const matching = (description: string, pattern: string, expected: string, keywords: Keywords = {}) =>
-  Type.String({ pattern, ...keywords, 'x-expected': expected, description });
-export const boolean = (description: string) => Type.Boolean({ description });
-export const number = (description: string, keywords: Keywords = {}) => Type.Number({ ...keywords, description });
-export const integer = (description: string, keywords: Keywords = {}) => Type.Integer({ ...keywords, description });
+  string(description, { pattern, ...keywords, 'x-expected': expected });
+export const boolean = (description: string) => schema<TBoolean>('Boolean', { type: 'boolean', description });
+export const number = (description: string, keywords: Keywords = {}) => schema<TNumber>('Number', { ...keywords, type: 'number', description });
+export const integer = (description: string, keywords: Keywords = {}) => schema<TInteger>('Integer', { ...keywords, type: 'integer', description });
 export const positive = (description: string) => number(description, { exclusiveMinimum: 0, maximum: 1e9 });
 export const nonNegative = (description: string) => number(description, { minimum: 0, maximum: 1e9 });
 export const count = (description: string) => integer(description, { minimum: 0, maximum: 100000 });
@@ -85,7 +107,7 @@ const DNS_LABEL_KEYWORDS: Keywords = {
   maxLength: 63,
   'x-expected': 'a lower-case DNS-1035 label (a-z, 0-9 and "-", starting with a letter, not ending with "-")',
 };
-export const dnsLabel = (description: string, keywords: Keywords = {}) => Type.String({ ...DNS_LABEL_KEYWORDS, ...keywords, description });
+export const dnsLabel = (description: string, keywords: Keywords = {}) => string(description, { ...DNS_LABEL_KEYWORDS, ...keywords });
 export const duration = (description: string) => matching(description, '^[1-9][0-9]{0,5}(s|m|h|d)$', 'a duration such as "30s", "10m", "2h" or "1d"');
 export const sha256 = (description: string) => matching(description, '^[a-f0-9]{64}$', '64 lower-case hex characters');
 export const semver = (description: string) =>
