@@ -31,7 +31,7 @@ export function checkSchema(kind: SchemaKind, value: unknown, file: string): Dia
   const validate = validators()[kind];
   if (validate(value)) return [];
   const errors = (validate.errors ?? []).filter((e) => !isNoise(e, validate.errors ?? []));
-  return dedupe(firstPerKey(errors).map((e) => toDiagnostic(e, value, file)));
+  return dedupe(firstPerKey(errors).map((e) => toDiagnostic(e, value, file, kind)));
 }
 
 /** A key that fails several rules (each branch of an `anyOf`) gets one diagnostic: the first rule's, which carries the hint. */
@@ -138,7 +138,7 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnostic {
+function toDiagnostic(error: ErrorObject, root: unknown, file: string, kind: SchemaKind): Diagnostic {
   const base = pathOf(error.instancePath);
   const where = formatPath(base);
   const value = valueAt(root, base);
@@ -155,7 +155,7 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string): Diagnost
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const allowed = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties ?? {}) as object);
-      const inWhere = base.length ? `in ${where}` : 'at the top level';
+      const inWhere = base.length ? `in ${where}` : `at the top level of the ${kind === 'rollout-policy' ? 'rollout policy' : kind}`;
       return make('MP2001', [...base, field], `unknown field '${field}' ${inWhere}${suggestion(field, allowed, quoted)}: allowed fields are ${allowed.join(', ')}`);
     }
     case 'required': {
