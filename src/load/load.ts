@@ -1,18 +1,22 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { kindOf, sourceOf, type DefinitionKind } from '../definitions/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
+import type { DefinitionKind } from '../definitions/index.js';
+import { formatPath, type Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from './definitions.js';
-
-const run = promisify(execFile);
+import { bundleDefinitions, type BundleFailure } from './sandbox/bundle.js';
+import { deepFreeze } from './sandbox/freeze.js';
+import { runSandbox, type ChildResult, type SandboxEvent } from './sandbox/run.js';
+import { BundleMaps, type Position } from './sandbox/source-map.js';
 
 export interface LoadResult {
   readonly definitions: Definitions;
   readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Deadline for one file to import and be read. @default 30 s, or MODELPLANE_IMPORT_TIMEOUT_MS */
+  readonly timeoutMs?: number;
 }
 
 const EXPECTED: Record<DefinitionKind, string> = {
@@ -22,29 +26,22 @@ const EXPECTED: Record<DefinitionKind, string> = {
 };
 
 /**
- * Imports `policies/*.ts` and `models/*.ts` under `root`. Files whose name starts
- * with `_` are helpers and are not loaded as definitions. A file that fails to
- * import, or exports the wrong thing, becomes a diagnostic; the others still load.
+ * Loads `policies/*.ts` and `models/*.ts` under `root`. Files whose name starts
+ * with `_` are helpers and are not loaded as definitions. Definitions are
+ * untrusted code: each file is bundled here (see sandbox/bundle.ts) and
+ * evaluated in one sandboxed child process (sandbox/run.ts), one file at a time
+ * in sorted order; only plain data comes back, deep-frozen. A file that fails
+ * to import, hangs, ends the process or exports the wrong thing becomes a
+ * diagnostic naming it; the others still load.
  */
-export async function loadDefinitions(root: string): Promise<LoadResult> {
+export async function loadDefinitions(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const [policyFiles, modelFiles] = await Promise.all([listDefinitionFiles(root, 'policies'), listDefinitionFiles(root, 'models')]);
-
-  const load = async (file: string, kind: DefinitionKind): Promise<Loaded<never> | undefined> => {
-    const result = await importDefinition(root, file, kind);
-    if ('diagnostic' in result) {
-      diagnostics.push(result.diagnostic);
-      return undefined;
-    }
-    return result.loaded;
-  };
-
   const platformFile = policyFiles.find((f) => f === 'policies/platform.ts');
-  const [platform, policies, models] = await Promise.all([
-    platformFile ? load(platformFile, 'platform') : undefined,
-    Promise.all(policyFiles.filter((f) => f !== platformFile).map((f) => load(f, 'rollout-policy'))),
-    Promise.all(modelFiles.map((f) => load(f, 'model'))),
-  ]);
+  const files: { file: string; kind: DefinitionKind }[] = [
+    ...policyFiles.map((file) => ({ file, kind: file === platformFile ? ('platform' as const) : ('rollout-policy' as const) })),
+    ...modelFiles.map((file) => ({ file, kind: 'model' as const })),
+  ];
   if (!platformFile) {
     diagnostics.push({
       code: 'MP1003',
@@ -53,12 +50,55 @@ export async function loadDefinitions(root: string): Promise<LoadResult> {
       message: 'policies/platform.ts is missing: declare environments, node pools, teams, tiers and runtimes there with definePlatform({...})',
     });
   }
+
+  const loaded = new Map<string, Loaded<never>>();
+  if (files.length > 0) {
+    const realRoot = await realpath(root);
+    const outdir = await realpath(await mkdtemp(path.join(os.tmpdir(), 'modelplane-load-')));
+    try {
+      const { bundles, failures } = await bundleDefinitions(realRoot, files.map((f) => f.file), outdir);
+      diagnostics.push(...bundleDiagnostics(failures));
+      const toRun = files.filter((f) => bundles.has(f.file));
+      const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
+        (d): d is string => d !== undefined,
+      );
+      const run = await runSandbox(
+        toRun.map((f) => bundles.get(f.file)!),
+        { readable, timeoutMs: options.timeoutMs },
+      );
+      const maps = new BundleMaps(realRoot, outdir);
+      const blamed = new Set<number>();
+      diagnostics.push(...eventDiagnostics(run.events, toRun, maps, blamed));
+      const thrown = new Map<string, { first: Diagnostic; files: string[] }>();
+      toRun.forEach((f, i) => {
+        const result = run.results[i];
+        if (!result || blamed.has(i)) return;
+        const outcome = fromResult(f.file, f.kind, result, maps);
+        if ('loaded' in outcome) loaded.set(f.file, outcome.loaded);
+        else if ('thrown' in outcome) {
+          // A helper that throws is reported once, at the helper, however many files import it.
+          const key = `${outcome.thrown.file}:${outcome.thrown.line}:${outcome.thrown.column}:${outcome.thrown.message}`;
+          const seen = thrown.get(key);
+          if (seen) seen.files.push(f.file);
+          else thrown.set(key, { first: outcome.thrown, files: [f.file] });
+        } else diagnostics.push(...outcome.diagnostics);
+      });
+      for (const { first, files: importers } of thrown.values()) {
+        const others = importers.filter((f) => f !== first.file);
+        diagnostics.push(others.length === 0 || first.file === importers[0] ? first : { ...first, message: `${first.message} (imported by ${listFiles(others)})` });
+      }
+    } finally {
+      await rm(outdir, { recursive: true, force: true });
+    }
+  }
+
+  const get = (file: string) => loaded.get(file);
   return {
-    definitions: {
-      platform,
-      policies: policies.filter((p) => p !== undefined),
-      models: models.filter((m) => m !== undefined),
-    },
+    definitions: deepFreeze({
+      platform: platformFile ? get(platformFile) : undefined,
+      policies: policyFiles.filter((f) => f !== platformFile).map(get).filter((p) => p !== undefined),
+      models: modelFiles.map(get).filter((m) => m !== undefined),
+    }) as Definitions,
     diagnostics,
   };
 }
@@ -76,84 +116,117 @@ async function listDefinitionFiles(root: string, dir: string): Promise<string[]>
     .map((name) => `${dir}/${name}`);
 }
 
-type ImportResult = { loaded: Loaded<never> } | { diagnostic: Diagnostic };
+const listFiles = (files: readonly string[]) => (files.length <= 3 ? files.join(', ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} other files`);
 
-async function importDefinition(root: string, file: string, kind: DefinitionKind): Promise<ImportResult> {
-  const absolute = path.join(root, file);
-  let module: Record<string, unknown>;
-  try {
-    // The content hash in the URL makes a re-import after an edit load the new
-    // text (promote edits a model, then compiles again in the same process).
-    const digest = createHash('sha256').update(await readFile(absolute)).digest('hex').slice(0, 16);
-    module = (await import(`${pathToFileURL(absolute).href}?v=${digest}`)) as Record<string, unknown>;
-  } catch (error) {
-    return { diagnostic: importFailure(file, absolute, await withMappedStack(error, absolute)) };
+/** Bundling errors (syntax errors, refused imports), each reported once at the file it is in. */
+function bundleDiagnostics(failures: ReadonlyMap<string, readonly BundleFailure[]>): Diagnostic[] {
+  const byKey = new Map<string, { failure: BundleFailure; entries: string[] }>();
+  for (const [entry, list] of [...failures.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const failure of list) {
+      const key = `${failure.file}:${failure.line}:${failure.column}:${failure.text}`;
+      const seen = byKey.get(key);
+      if (seen) seen.entries.push(entry);
+      else byKey.set(key, { failure, entries: [entry] });
+    }
   }
-  const value = module.default;
-  const found = kindOf(value);
-  if (value === undefined || found !== kind) {
-    const what = value === undefined ? 'has no default export' : found ? `exports a ${found} definition` : `exports ${describe(value)}`;
+  return [...byKey.values()].map(({ failure, entries }) => {
+    const others = entries.filter((e) => e !== failure.file);
     return {
-      diagnostic: {
-        code: 'MP1002',
-        severity: 'error',
+      code: 'MP1001',
+      severity: 'error',
+      file: failure.file,
+      line: failure.line,
+      column: failure.column,
+      message: `${failure.file} failed to import: ${failure.syntax ? 'syntax error: ' : ''}${failure.text}${others.length > 0 && !entries.includes(failure.file) ? ` (imported by ${listFiles(others)})` : ''}`,
+    };
+  });
+}
+
+type Outcome = { loaded: Loaded<never> } | { thrown: Diagnostic } | { diagnostics: Diagnostic[] };
+
+function fromResult(file: string, kind: DefinitionKind, result: ChildResult, maps: BundleMaps): Outcome {
+  if (result.error) {
+    const where = maps.frames(result.error.stack)[0];
+    const reason = maps.clean(firstLine(result.error.message));
+    if (result.error.exit) return { diagnostics: [exitDiagnostic(file, where, reason)] };
+    const at = where && where.file.startsWith('src/') ? undefined : where;
+    const target = at ?? { file, line: 1, column: 1 };
+    return { thrown: { code: 'MP1001', severity: 'error', file: target.file, line: target.line, column: target.column, message: `${target.file} failed to import: ${reason}` } };
+  }
+  if (result.problems && result.problems.length > 0) {
+    return {
+      diagnostics: result.problems.map((p) => ({
+        code: p.code,
+        severity: 'error' as const,
         file,
-        line: 1,
-        column: 1,
-        message: `${file} ${what}: expected \`export default ${EXPECTED[kind]}({...})\``,
-      },
+        path: [...p.path],
+        message:
+          p.code === 'MP1007'
+            ? `${formatPath(p.path)} is ${p.message}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`
+            : `${file}: ${formatPath(p.path)} is ${p.message}: a definition must be plain data that can be read once`,
+      })),
     };
   }
-  const site = sourceOf(value);
-  return { loaded: { value: value as never, file, site: site && { ...site, file } } };
-}
-
-/**
- * The CLI runs without source-mapped stack traces (Node keeps every module's
- * map: with thousands of model files they cost a third of synth's time and
- * hundreds of MiB). When a definition file throws while it is imported, it is
- * imported once more in a child process with source maps on, so the
- * diagnostic points at the TypeScript line. Syntax errors carry their own position.
- */
-async function withMappedStack(error: unknown, absolute: string): Promise<unknown> {
-  if (process.sourceMapsEnabled || /^Transform failed/.test((error as Error)?.message ?? '')) return error;
-  const script = `import(${JSON.stringify(pathToFileURL(absolute).href)}).then(() => {}, (e) => process.stdout.write(JSON.stringify({ message: String(e?.message ?? e), stack: String(e?.stack ?? '') })));`;
-  try {
-    const { stdout } = await run(process.execPath, ['--enable-source-maps', '--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
-      cwd: path.dirname(absolute),
-      timeout: 30_000,
-    });
-    const mapped = JSON.parse(stdout) as { message: string; stack: string };
-    return Object.assign(new Error(mapped.message), { stack: mapped.stack });
-  } catch {
-    return error;
+  if (result.shape === 'undefined' || result.kind !== kind) {
+    const what = result.shape === 'undefined' ? 'has no default export' : result.kind ? `exports a ${result.kind} definition` : `exports ${describe(result.shape)}`;
+    return { diagnostics: [{ code: 'MP1002', severity: 'error', file, line: 1, column: 1, message: `${file} ${what}: expected \`export default ${EXPECTED[kind]}({...})\`` }] };
   }
+  const site = result.site ? maps.position(result.site.file, result.site.line, result.site.column) : undefined;
+  return { loaded: { value: result.value as never, file, site: site && { line: site.line, column: site.column, file } } };
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object not made by a define* function`;
-  return `a ${typeof value}`;
+function describe(shape: string | undefined): string {
+  if (shape === 'null') return 'null';
+  if (shape === 'array') return 'an array';
+  if (shape === 'object') return 'an object not made by a define* function';
+  return `a ${shape}`;
 }
 
-/** Turns an import error into a diagnostic, with the position when the error carries one for this file. */
-function importFailure(file: string, absolute: string, error: unknown): Diagnostic {
-  const err = error instanceof Error ? error : new Error(String(error));
-  const lines = (err.message || String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
-  const text = `${err.message}\n${err.stack ?? ''}`;
-  const escaped = absolute.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const position = new RegExp(`${escaped}(?:\\?[^:\\s]*)?:(\\d+):(\\d+)`).exec(text);
-  // esbuild ("Transform failed with 1 error:\n<file>:7:2: ERROR: ...") counts columns from 0.
-  const transform = /^Transform failed/.test(lines[0] ?? '');
-  const reason = transform ? (lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?ERROR:\s*/, '') ?? lines[0]) : (lines[0] ?? 'unknown error');
-  const cleaned = reason.replace(new RegExp(`${escaped}(\\?[^:\\s]*)?`, 'g'), file);
+const firstLine = (text: string) => text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
+
+function exitDiagnostic(file: string, where: Position | undefined, how: string): Diagnostic {
+  const at = where && !where.file.startsWith('src/') ? where : { file, line: 1, column: 1 };
   return {
-    code: 'MP1001',
+    code: 'MP1009',
     severity: 'error',
-    file,
-    line: position ? Number(position[1]) : 1,
-    column: position ? Number(position[2]) + (transform ? 1 : 0) : 1,
-    message: `${file} failed to import: ${transform ? 'syntax error: ' : ''}${cleaned}`,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    message: `${at.file} tried to end the loading process (${how}): a definition must not exit; nothing from it is used`,
   };
+}
+
+/** Exits, hangs, crashes, late throws and forged messages, attributed by stack when it names a file. */
+function eventDiagnostics(events: readonly SandboxEvent[], files: readonly { file: string }[], maps: BundleMaps, blamed: Set<number>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    const frame = maps.frames(event.stack).find((p) => !p.file.startsWith('src/'));
+    const fallback = event.index >= 0 && event.index < files.length ? files[event.index].file : files[files.length - 1]?.file;
+    if (event.index >= 0) blamed.add(event.index);
+    let d: Diagnostic;
+    if (event.previous !== undefined && event.previous >= 0) {
+      const previous = files[event.previous].file;
+      const file = files[event.index].file;
+      blamed.add(event.previous);
+      d = {
+        code: 'MP1009',
+        severity: 'error',
+        file: previous,
+        line: 1,
+        column: 1,
+        message: `the loading process ${event.message.replace(/^ended the loading process /, 'ended ')} while ${file} was loading, yet ${file} loads on its own: ${previous} (loaded just before it) or a file before it left something running that ended it`,
+      };
+    } else if (event.kind === 'exit') {
+      d = exitDiagnostic(fallback ?? 'models', frame, event.message.replace(/^called /, ''));
+    } else {
+      const at = frame ?? { file: fallback ?? 'models', line: 1, column: 1 };
+      const code = event.kind === 'uncaught' ? 'MP1001' : 'MP1009';
+      d = { code, severity: 'error', file: at.file, line: at.line, column: at.column, message: `${at.file} ${maps.clean(firstLine(event.message))}` };
+    }
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (!seen.has(key)) out.push(d);
+    seen.add(key);
+  }
+  return out;
 }
