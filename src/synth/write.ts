@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GeneratedFile } from './render.js';
 
@@ -53,6 +53,12 @@ export async function writeGenerated(root: string, files: Iterable<GeneratedFile
     throw error;
   }
   written.sort();
+  try {
+    await assertRealPathsInside(root, written);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   const journal: Journal = { staging: stagingName, files: written };
   const journalTmp = path.join(root, `${JOURNAL}.${process.pid}`);
   await writeFile(journalTmp, JSON.stringify(journal));
@@ -100,11 +106,36 @@ export function assertOwnedPath(relative: string): void {
   }
 }
 
+/**
+ * The lexical check is not enough when a folder on the way is a symbolic link
+ * (`generated/prod -> /etc`, `.github -> ../policies`): every existing folder
+ * between the root and each file must be a real folder, so that each path
+ * resolves inside generated/ (or .github/).
+ */
+export async function assertRealPathsInside(root: string, files: readonly string[]): Promise<void> {
+  const checked = new Set<string>();
+  for (const file of files) {
+    assertOwnedPath(file);
+    const parts = file.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (checked.has(dir)) continue;
+      const stat = await lstat(path.join(root, dir)).catch(() => undefined);
+      if (!stat) break; // made by synth, as a real folder
+      if (stat.isSymbolicLink() || !stat.isDirectory()) {
+        throw new Error(`refusing to write '${file}': '${dir}' is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, so the path could resolve outside ${GENERATED_DIR}/; remove it and run synth again`);
+      }
+      checked.add(dir);
+    }
+  }
+}
+
 /** Idempotent: may be run again from the journal after any interruption. */
 async function applySwap(root: string, journal: Journal): Promise<void> {
   const staging = path.join(root, journal.staging);
   const keep = new Set(journal.files);
   const made = new Set<string>();
+  await assertRealPathsInside(root, journal.files);
   for (const file of journal.files) {
     assertOwnedPath(file);
     const from = path.join(staging, file);
