@@ -163,7 +163,7 @@ function fromResult(file: string, kind: DefinitionKind, result: ChildResult, map
         message:
           p.code === 'MP1007'
             ? `${formatPath(p.path)} is ${p.message}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`
-            : `${file}: ${formatPath(p.path)} is ${p.message}: a definition must be plain data that can be read once`,
+            : `${file}: ${formatPath(p.path)} ${p.message}: a definition must be plain data that can be read once`,
       })),
     };
   }

@@ -100,9 +100,9 @@ function copy(root) {
     if (problems.length >= MAX_PROBLEMS) return { skip: true };
     const type = typeof value;
     if (type === 'string') {
-      if (value.length > MAX_STRING) return problem('MP1008', path, `a string of ${value.length} characters (at most ${MAX_STRING})`), { skip: true };
+      if (value.length > MAX_STRING) return problem('MP1008', path, `is a string of ${value.length} characters (at most ${MAX_STRING})`), { skip: true };
       chars += value.length;
-      if (chars > MAX_TOTAL_CHARS) return problem('MP1008', path, `past ${MAX_TOTAL_CHARS} characters of text in one definition`), { skip: true };
+      if (chars > MAX_TOTAL_CHARS) return problem('MP1008', path, `goes past ${MAX_TOTAL_CHARS} characters of text in one definition`), { skip: true };
       return { value };
     }
     if (value === null || type === 'number' || type === 'boolean' || type === 'undefined') return { value };
@@ -110,8 +110,8 @@ function copy(root) {
     if (type === 'symbol' || type === 'bigint') return problem('MP1007', path, `a ${type}`), { skip: true };
     if (done.has(value)) return { value: done.get(value) };
     if (onPath.has(value)) return problem('MP1007', path, 'a circular reference'), { skip: true };
-    if (path.length >= MAX_DEPTH) return problem('MP1008', path, `nested deeper than ${MAX_DEPTH} levels`), { skip: true };
-    if (++nodes > MAX_NODES) return problem('MP1008', path, `more than ${MAX_NODES} objects and arrays in one definition`), { skip: true };
+    if (path.length >= MAX_DEPTH) return problem('MP1008', path, `is nested deeper than ${MAX_DEPTH} levels`), { skip: true };
+    if (++nodes > MAX_NODES) return problem('MP1008', path, `goes past ${MAX_NODES} objects and arrays in one definition`), { skip: true };
     return { container: value };
   };
   const reading = (path, error) => problem('MP1008', path, `could not be read: ${text(error)}`);
@@ -140,7 +140,7 @@ function copy(root) {
       if (array) {
         const length = source.length;
         if (typeof length !== 'number' || !(length >= 0) || length > MAX_NODES) {
-          problem('MP1008', path, `an array whose length is ${text(length)}`);
+          problem('MP1008', path, `is an array whose length is ${text(length)}`);
           return undefined;
         }
         names = length;
