@@ -284,7 +284,7 @@ export default defineModel(definition);
   it('is read once: the model compiles under the id it first returned', async () => {
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(path.join(repo.root, 'generated/prod/aaa-probe'))).toBe(true);
-    expect((await readdir(repo.root)).sort()).toEqual(rootBefore.includes('generated') ? rootBefore : [...rootBefore, 'generated'].sort());
+    expect((await readdir(repo.root)).filter((name) => !rootBefore.includes(name)).sort()).toEqual(['.github', 'generated']);
     expect(existsSync(path.join(repo.root, '..', 'escaped'))).toBe(false);
   });
 });
@@ -330,7 +330,7 @@ original.deploy.prod.replicas = { min: 15 + register('${id}'), max: 30 };
     expect(first.code, first.stderr).toBe(0);
     runs = [];
     for (let batch = 0; batch < 5; batch++) runs.push(...(await Promise.all(Array.from({ length: 4 }, () => repo.run(['synth', '--check'])))));
-  });
+  }, 300_000);
 
   it('gives the same output over 20 runs', () => {
     expect(runs).toHaveLength(20);

@@ -130,7 +130,7 @@ function copy(root) {
         if (proto !== ObjectPrototype && proto !== null) {
           let name = 'a class';
           try {
-            const ctor = getOwnPropertyDescriptor(proto, 'constructor')?.value;
+            const ctor = proto.constructor;
             if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name) name = ctor.name;
           } catch {}
           problem('MP1007', path, `an instance of ${name}`);
