@@ -1,9 +1,10 @@
 /**
  * The GitHub Actions workflows in .github/workflows: each one passes
  * @action-validator/core (the JSON schema of workflow files, compiled to
- * WebAssembly), and runs what the delivery design needs: checks and the plan
+ * WebAssembly), runs what the delivery design needs (checks and the plan
  * comment on pull requests, the promoter on a schedule and on Argo CD's
- * dispatch, releases on demand.
+ * dispatch, releases on demand) and gives each job the least privilege: see
+ * `leastPrivilegeProblems`.
  */
 import validator, { type ValidationError } from '@action-validator/core';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,11 +25,17 @@ interface Step {
   readonly env?: Record<string, string>;
   readonly with?: Record<string, unknown>;
 }
+interface Job {
+  readonly if?: string;
+  readonly permissions?: Record<string, string>;
+  readonly steps: readonly Step[];
+  readonly strategy?: { matrix?: Record<string, unknown> };
+}
 interface Workflow {
   readonly name: string;
   readonly on: Record<string, any>;
   readonly permissions?: Record<string, string>;
-  readonly jobs: Record<string, { readonly steps: readonly Step[]; readonly strategy?: { matrix?: Record<string, unknown> } }>;
+  readonly jobs: Record<string, Job>;
 }
 const workflow = (file: string) => parse(source(file)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
@@ -38,8 +45,8 @@ const runStep = (w: Workflow, pattern: RegExp) => steps(w).find((s) => s.run !==
 const describeErrors = (errors: readonly ValidationError[]) => errors.map((e) => `${'path' in e ? e.path : ''} ${e.code}: ${e.title}${e.detail ? ` (${e.detail})` : ''}`).join('\n');
 
 describe('every workflow passes the workflow schema', () => {
-  it('finds the three workflows', () => {
-    expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml']);
+  it('finds the four workflows', () => {
+    expect(files).toEqual(['ci.yml', 'plan-comment.yml', 'promote.yml', 'release.yml']);
   });
 
   it.each(files)('%s has no validation errors', (file) => {
@@ -64,6 +71,53 @@ describe('every workflow passes the workflow schema', () => {
   });
 });
 
+/** Expressions allowed inside a `run:` script: none. Untrusted values reach shell only through `env`. */
+const EXPRESSION = /\$\{\{/;
+/** Commands that load definitions (or run the repository's code). */
+const RUNS_REPOSITORY_CODE = /\b(npx|npm|node|modelplane|tsx|vitest)\b/;
+const WRITE_SECRETS = /secrets\.GITHUB_TOKEN|secrets\[|secrets\.KUBECONFIG/;
+
+/**
+ * What issue 12 asks of every workflow, as a list of problems (empty: fine):
+ * checkouts keep no credentials, permissions are none at the top and granted
+ * per job, no expression is expanded inside a shell script, and a job that can
+ * write (a write permission or a secret) never runs the repository's code in
+ * a step that holds the secret.
+ */
+export function leastPrivilegeProblems(text: string): string[] {
+  const w = parse(text) as Workflow;
+  const problems: string[] = [];
+  if (!w.permissions || Object.keys(w.permissions).length > 0) problems.push('top-level permissions must be {} (granted per job)');
+  for (const [id, job] of Object.entries(w.jobs)) {
+    if (!job.permissions) problems.push(`job ${id} declares no permissions`);
+    job.steps.forEach((step, i) => {
+      const where = `job ${id} step ${step.name ?? i}`;
+      if (step.uses?.startsWith('actions/checkout@') && step.with?.['persist-credentials'] !== false) problems.push(`${where}: checkout without persist-credentials: false`);
+      if (step.run !== undefined && EXPRESSION.test(step.run)) problems.push(`${where}: an expression inside run (pass it through env)`);
+      const secret = Object.values(step.env ?? {}).some((v) => WRITE_SECRETS.test(String(v))) || Object.values(step.with ?? {}).some((v) => WRITE_SECRETS.test(String(v)));
+      if (secret && step.run !== undefined && /\bmodelplane plan\b/.test(step.run)) problems.push(`${where}: the plan is computed in a step that holds a token`);
+    });
+  }
+  return problems;
+}
+
+describe('least privilege in every workflow', () => {
+  it.each(files)('%s has no least-privilege problem', (file) => {
+    expect(leastPrivilegeProblems(source(file))).toEqual([]);
+  });
+
+  it.each([
+    ['a checkout that keeps its credentials', (t: string) => t.replace(/\n {10}persist-credentials: false/, ''), 'persist-credentials'],
+    ['write permissions for the whole workflow', (t: string) => t.replace(/^permissions: \{\}$/m, 'permissions:\n  contents: write'), 'top-level permissions'],
+    ['the base ref expanded inside the script', (t: string) => t.replace('"origin/$BASE_REF"', '"origin/${{ github.base_ref }}"'), 'expression inside run'],
+    ['a token in the planning step', (t: string) => t.replace('          BASE_REF: ${{ github.base_ref }}', '          BASE_REF: ${{ github.base_ref }}\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}'), 'holds a token'],
+  ])('finds %s', (_what, change, problem) => {
+    const broken = change(source('ci.yml'));
+    expect(broken).not.toBe(source('ci.yml'));
+    expect(leastPrivilegeProblems(broken).join('\n')).toContain(problem);
+  });
+});
+
 describe('ci.yml', () => {
   const ci = workflow('ci.yml');
 
@@ -78,22 +132,56 @@ describe('ci.yml', () => {
     expect(runStep(ci, /\bnpm (run )?test\b|\bvitest run\b/)).toBeDefined();
   });
 
-  it('posts the plan as a comment on pull requests only, with a token and the full history', () => {
-    const plan = runStep(ci, /\bmodelplane plan\b/);
-    expect(plan).toBeDefined();
-    expect(plan!.run).toMatch(/--comment\b/);
-    expect(plan!.run).toMatch(/--base\s+"?origin\/\$\{\{\s*github\.base_ref\s*\}\}"?/);
-    expect(plan!.if).toMatch(/github\.event_name\s*==\s*'pull_request'/);
-    expect(plan!.env?.GITHUB_TOKEN).toMatch(/secrets\.GITHUB_TOKEN/);
-    expect(ci.permissions?.['pull-requests']).toBe('write');
+  it('holds no write permission and no token in any job: they all run the pull request\'s code', () => {
+    for (const [id, job] of Object.entries(ci.jobs)) {
+      expect(Object.values(job.permissions ?? {}).filter((p) => p !== 'read' && p !== 'none'), id).toEqual([]);
+      for (const step of job.steps) expect(JSON.stringify(step), id).not.toMatch(/secrets\./);
+    }
+  });
+
+  it('computes the plan on pull requests against the base branch, without --comment, and keeps it as an artifact', () => {
+    const plan = ci.jobs.plan;
+    expect(plan.if).toMatch(/github\.event_name\s*==\s*'pull_request'/);
+    const step = plan.steps.find((s) => s.run !== undefined && /\bmodelplane plan\b/.test(s.run));
+    expect(step?.run).toMatch(/--base "origin\/\$BASE_REF"/);
+    expect(step?.run).not.toMatch(/--comment/);
+    expect(step?.env?.BASE_REF).toBe('${{ github.base_ref }}');
+    const upload = plan.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with?.name).toBe('plan');
     // plan --base origin/<base> needs the base branch's history.
-    const checkout = steps(ci).find((s) => s.uses?.startsWith('actions/checkout@'));
-    expect(checkout?.with?.['fetch-depth']).toBe(0);
+    expect(plan.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+  });
+});
+
+describe('plan-comment.yml', () => {
+  const comment = workflow('plan-comment.yml');
+  const job = Object.values(comment.jobs)[0];
+
+  it('runs when ci completes, for pull requests', () => {
+    expect(comment.on.workflow_run).toEqual({ workflows: ['ci'], types: ['completed'] });
+    expect(job.if).toMatch(/github\.event\.workflow_run\.event\s*==\s*'pull_request'/);
+  });
+
+  it('holds the write permission but never checks out, installs or runs the repository', () => {
+    expect(job.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
+    expect(job.steps.some((s) => s.uses?.startsWith('actions/checkout@'))).toBe(false);
+    for (const step of job.steps) if (step.run !== undefined) expect(step.run).not.toMatch(RUNS_REPOSITORY_CODE);
+  });
+
+  it("reads the plan artifact of the ci run and checks that the pull request is the run's", () => {
+    const download = job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(download?.with).toMatchObject({ name: 'plan', 'run-id': '${{ github.event.workflow_run.id }}' });
+    const script = job.steps.find((s) => s.uses?.startsWith('actions/github-script@'));
+    expect(script?.env?.HEAD_SHA).toBe('${{ github.event.workflow_run.head_sha }}');
+    expect(String(script?.with?.script)).toContain('pr.head.sha !== process.env.HEAD_SHA');
+    expect(String(script?.with?.script)).toContain('<!-- modelplane-plan -->');
   });
 });
 
 describe('promote.yml', () => {
   const promote = workflow('promote.yml');
+  const job = Object.values(promote.jobs)[0];
+  const index = (pattern: RegExp) => job.steps.findIndex((s) => s.run !== undefined && pattern.test(s.run));
 
   it("runs every five minutes and when Argo CD dispatches 'analysis-finished'", () => {
     expect(promote.on.schedule).toEqual([{ cron: '*/5 * * * *' }]);
@@ -103,16 +191,37 @@ describe('promote.yml', () => {
   it('promotes each environment with a token, one run at a time', () => {
     const step = runStep(promote, /\bmodelplane promote\b/);
     expect(step).toBeDefined();
-    expect(step!.run).toMatch(/--env\s+\$\{\{\s*matrix\.environment\s*\}\}/);
+    expect(step!.run).toMatch(/--env "\$ENVIRONMENT"/);
+    expect(step!.env?.ENVIRONMENT).toBe('${{ matrix.environment }}');
     expect(step!.env?.GITHUB_TOKEN).toMatch(/secrets\.GITHUB_TOKEN/);
-    expect(Object.values(promote.jobs)[0].strategy?.matrix?.environment).toEqual(['staging', 'prod']);
-    expect(promote.permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write' });
+    expect(job.strategy?.matrix?.environment).toEqual(['staging', 'prod']);
+    expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
     expect((parse(source('promote.yml')) as { concurrency?: { 'cancel-in-progress'?: boolean } }).concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  it('loads the definitions before any credential exists in the job', () => {
+    const validate = index(/\bmodelplane validate\b/);
+    expect(validate).toBeGreaterThan(-1);
+    const firstSecret = job.steps.findIndex((s) => JSON.stringify(s).includes('secrets'));
+    expect(validate).toBeLessThan(firstSecret);
+  });
+
+  it('holds cluster credentials only in the step that reads the AnalysisRuns, which runs nothing of the repository', () => {
+    const holders = job.steps.filter((s) => JSON.stringify(s).includes('KUBECONFIG_'));
+    expect(holders).toHaveLength(1);
+    expect(holders[0].run).toMatch(/kubectl get analysisruns/);
+    expect(holders[0].run).toMatch(/trap 'rm -f "\$kubeconfig"' EXIT/);
+    expect(holders[0].run).not.toMatch(RUNS_REPOSITORY_CODE);
+    expect(holders[0].run).not.toMatch(/~\/\.kube|GITHUB_ENV/);
+    // promote reads the AnalysisRuns that step wrote, not the cluster.
+    expect(runStep(promote, /\bmodelplane promote\b/)!.run).toMatch(/--status-file "\$RUNNER_TEMP\/analysisruns\.json"/);
+    expect(index(/kubectl get analysisruns/)).toBeLessThan(index(/\bmodelplane promote\b/));
   });
 });
 
 describe('release.yml', () => {
   const release = workflow('release.yml');
+  const job = Object.values(release.jobs)[0];
 
   it('is started by hand with the model, the version and the environment', () => {
     const inputs = release.on.workflow_dispatch?.inputs as Record<string, { required?: boolean; type?: string; options?: string[] }>;
@@ -127,6 +236,13 @@ describe('release.yml', () => {
     expect(step!.run).toBe('npx modelplane release "$MODEL" "$VERSION" --env "$ENVIRONMENT"');
     expect(step!.env).toMatchObject({ MODEL: '${{ inputs.model }}', VERSION: '${{ inputs.version }}', ENVIRONMENT: '${{ inputs.environment }}' });
     expect(step!.env?.GITHUB_TOKEN).toMatch(/secrets\.GITHUB_TOKEN/);
-    expect(release.permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write' });
+    expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+  });
+
+  it('checks the definitions before the step that holds the token', () => {
+    const validate = job.steps.findIndex((s) => s.run !== undefined && /\bmodelplane validate\b/.test(s.run));
+    const token = job.steps.findIndex((s) => JSON.stringify(s).includes('secrets.GITHUB_TOKEN'));
+    expect(validate).toBeGreaterThan(-1);
+    expect(validate).toBeLessThan(token);
   });
 });
