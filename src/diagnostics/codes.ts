@@ -24,11 +24,14 @@ export const CATALOGUE = {
   MP1005: { severity: 'error', meaning: 'two policy files declare the same policy name' },
   MP1006: { severity: 'error', meaning: 'a model file is not named after its model id' },
   MP1007: { severity: 'error', meaning: 'a definition contains a value that is not plain data (circular reference, function, NaN or Infinity)' },
+  MP1008: { severity: 'error', meaning: 'a definition could not be read as plain data: a getter or proxy threw, or it is nested too deep or too large' },
+  MP1009: { severity: 'error', meaning: 'a definition file did not finish loading before the deadline, or tried to end or tamper with the loading process' },
   // MP2xxx: definition schema
   MP2001: { severity: 'error', meaning: 'unknown field' },
   MP2002: { severity: 'error', meaning: 'wrong type' },
   MP2003: { severity: 'error', meaning: 'missing required field' },
   MP2004: { severity: 'error', meaning: 'value not allowed (enum, pattern, range, length)' },
+  MP2005: { severity: 'error', meaning: 'a quality query or metric source is not valid PromQL' },
   // MP3xxx: references
   MP3001: { severity: 'error', meaning: 'unknown owner team' },
   MP3002: { severity: 'error', meaning: 'unknown tier' },

@@ -10,12 +10,22 @@ export interface AnalysisBinding {
 
 /** The platform's request selector for one version: `{{namespace}}` and `{{workload}}` filled in. */
 export function bindSelector(selector: string, namespace: string, workload: string): string {
-  return selector.replaceAll('{{namespace}}', namespace).replaceAll('{{workload}}', workload);
+  return selector.replaceAll('{{namespace}}', labelValue(namespace)).replaceAll('{{workload}}', labelValue(workload));
 }
 
 /** A declared quality query with `{{namespace}}`, `{{workload}}` and `{{model}}` filled in. */
 export function bindQuery(query: string, namespace: string, workload: string, modelId: string): string {
-  return bindSelector(query, namespace, workload).replaceAll('{{model}}', modelId);
+  return bindSelector(query, namespace, workload).replaceAll('{{model}}', labelValue(modelId));
+}
+
+/**
+ * A value as it may stand inside a PromQL double-quoted label value:
+ * backslashes, quotes and newlines escaped, so a value can never close the
+ * string and add matchers of its own. Names the schema allows (DNS labels) and
+ * Argo placeholders (`{{args.namespace}}`) come out unchanged.
+ */
+export function labelValue(value: string): string {
+  return value.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
 }
 
 /** Binding to Argo Rollouts arguments, for the AnalysisTemplate. */

@@ -100,7 +100,8 @@ export function checkPlatformSecurity(context: GateContext, found: Findings): vo
 }
 
 /** Label names that identify a person; metrics labelled with them leak identities and explode cardinality. */
-const USER_LABEL = /^(?:(?:user|customer|account|session|member)_?id|e_?mail(?:_?address)?|user_?email)$/i;
+const USER_LABEL =
+  /^(?:uid|uuid|(?:user|customer|account|session|member|client|request|device|visitor|subscriber|person|patient|player|tenant_user)_?(?:id|uuid|key)|user_?name|login|phone(?:_?number)?|(?:client_?|remote_?|source_?)?ip(?:_?addr(?:ess)?)?|e_?mail(?:_?address)?|user_?email)$/i;
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g;
 

@@ -4,6 +4,7 @@ import type { Definitions, Loaded } from '../load/index.js';
 import { resolvePlatform, type ResolvedPlatform } from '../resolve/index.js';
 import { checkGates } from './gates.js';
 import { checkModelNames, checkPlatformNames } from './names.js';
+import { checkPromqlSyntax } from './promql-syntax.js';
 import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
 import { checkSchema } from './schema-check.js';
 
@@ -79,7 +80,7 @@ export function checkStructure(definitions: Definitions): Diagnostic[] {
   const policyByName = new Map(
     definitions.policies.filter((p) => typeof p.value?.name === 'string').map((p) => [p.value.name, p.value] as const),
   );
-  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform));
+  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform), ...checkPromqlSyntax(platform, policies, models));
   for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
   return out;
