@@ -203,7 +203,10 @@ function eventDiagnostics(events: readonly SandboxEvent[], files: readonly { fil
   for (const event of events) {
     const frame = maps.frames(event.stack).find((p) => !p.file.startsWith('src/'));
     const fallback = event.index >= 0 && event.index < files.length ? files[event.index].file : files[files.length - 1]?.file;
-    if (event.index >= 0) blamed.add(event.index);
+    // The stack names the culprit when it can (a timer of an earlier file firing while another loads).
+    const culprit = frame ? files.findIndex((f) => f.file === frame.file) : -1;
+    if (culprit >= 0) blamed.add(culprit);
+    else if (event.index >= 0) blamed.add(event.index);
     let d: Diagnostic;
     if (event.previous !== undefined && event.previous >= 0) {
       const previous = files[event.previous].file;

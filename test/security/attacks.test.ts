@@ -45,9 +45,9 @@ async function victimFiles(repo: Repo): Promise<Map<string, string>> {
 
 /** The probe's own report line (printed by the probe to stderr while it loads). */
 function outcomes(run: RunResult): Record<string, string> {
-  const line = lines(run.stderr).find((l) => l.startsWith('probe: '));
+  const line = lines(run.stderr).find((l) => l.startsWith('[definition output] probe: '));
   expect(line, run.stderr).toBeDefined();
-  return Object.fromEntries(line!.slice('probe: '.length).split(' ').map((kv) => kv.split('=') as [string, string]));
+  return Object.fromEntries(line!.slice('[definition output] probe: '.length).split(' ').map((kv) => kv.split('=') as [string, string]));
 }
 
 const diagnosticLines = (run: RunResult, code: string) => lines(run.stderr).filter((l) => l.includes(` - error ${code}: `));
@@ -99,6 +99,8 @@ await attempt('loader-url', async () => {
 await attempt('array-prototype', () => { (Array.prototype as any).map = function () { return []; }; });
 await attempt('object-prototype', () => Object.defineProperty(Object.prototype, 'canary', { get: () => undefined }));
 await attempt('global-json', () => { (globalThis as any).JSON = { stringify: () => '{}', parse: () => ({}) }; });
+console.log('::error file=models/${VICTIM}.ts,line=1::forged annotation');
+console.log('synth: wrote 0 files');
 `),
     });
     run = await repo.run(['synth']);
@@ -120,6 +122,13 @@ await attempt('global-json', () => { (globalThis as any).JSON = { stringify: () 
     expect(o['array-prototype']).not.toBe('done');
     expect(o['object-prototype']).not.toBe('done');
     expect(o['global-json']).not.toBe('done');
+  });
+
+  it('cannot print to stdout or start a line with a workflow command', () => {
+    expect(run.stdout).not.toContain('forged annotation');
+    expect(run.stdout).not.toContain('wrote 0 files');
+    expect(lines(run.stderr).filter((l) => l.startsWith('::'))).toEqual([]);
+    expect(run.stderr).toContain('[definition output] ::error file=models/fraud-detector.ts,line=1::forged annotation');
   });
 
   it('does not change its own output either: its copy was taken before the mutations', async () => {

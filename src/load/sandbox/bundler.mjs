@@ -5,12 +5,10 @@
 //
 // Input (IPC): { root, entries, outdir, allowedFiles, allowedDirs }.
 // Output: { bundles: [entry], failures: [[entry, [BundleFailure]]] }.
-import { realpathSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { readFileSync, realpathSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-
-const GUARD = { guard: true };
 
 process.once('message', async (input) => {
   const result = await bundleAll(input);
@@ -31,23 +29,12 @@ function refusal(specifier) {
 
 async function bundleAll({ root, entries, outdir, allowedFiles, allowedDirs }) {
   const files = new Set(allowedFiles);
-  const allowed = (file) => files.has(file) || allowedDirs.some((d) => file.startsWith(`${d}${path.sep}`));
-  const guard = {
-    name: 'modelplane-imports',
-    setup(build) {
-      build.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.pluginData === GUARD) return undefined;
-        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: GUARD });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (resolved.external) {
-          if (resolved.path.startsWith('node:') || isBuiltin(resolved.path)) return { path: resolved.path, external: true };
-          return { errors: [{ text: refusal(args.path) }] };
-        }
-        const real = realOrSelf(resolved.path);
-        if (!allowed(real)) return { errors: [{ text: refusal(args.path) }] };
-        return { path: real };
-      });
-    },
+  const real = new Map();
+  const allowed = (input) => {
+    const absolute = path.resolve(root, input);
+    if (!real.has(absolute)) real.set(absolute, realOrSelf(absolute));
+    const file = real.get(absolute);
+    return files.has(file) || allowedDirs.some((d) => file.startsWith(`${d}${path.sep}`));
   };
   const options = {
     absWorkingDir: root,
@@ -63,39 +50,83 @@ async function bundleAll({ root, entries, outdir, allowedFiles, allowedDirs }) {
     sourcesContent: false,
     tsconfigRaw: '{}',
     logLevel: 'silent',
-    plugins: [guard],
+    metafile: true,
     write: true,
   };
   const build = (entryPoints) =>
     esbuild.build({ ...options, entryPoints }).then(
-      () => undefined,
-      (error) => (Array.isArray(error?.errors) && error.errors.length > 0 ? error.errors : [{ text: String(error?.message ?? error) }]),
+      (result) => ({ metafile: result.metafile }),
+      (error) => ({ errors: Array.isArray(error?.errors) && error.errors.length > 0 ? error.errors : [{ text: String(error?.message ?? error) }] }),
     );
   const crashed = (errors) => errors.some((e) => /service (is no longer running|was stopped)/.test(e.text));
 
-  const all = await build(entries);
-  if (!all) return { bundles: entries, failures: [] };
-  // Some file does not bundle: bundle each on its own to know which entries it stops.
-  // After a crash of esbuild, one at a time, so the file that crashes it is known.
   const bundles = [];
   const failures = [];
+  // Imports are checked after the build (a plugin would cost a round trip per
+  // import): an entry that bundled a file outside what a definition may import
+  // is refused, and its output is deleted before the sandbox (which can read
+  // every bundle) starts.
+  const accept = async (metafile, only) => {
+    for (const [out, output] of Object.entries(metafile.outputs)) {
+      if (!output.entryPoint) continue;
+      const entry = path.relative(root, path.resolve(root, output.entryPoint)).split(path.sep).join('/');
+      if (only && entry !== only) continue;
+      const refused = Object.keys(output.inputs).filter((input) => !allowed(input));
+      if (refused.length === 0) {
+        bundles.push(entry);
+        continue;
+      }
+      await Promise.all([out, `${out}.map`].map((f) => unlink(path.resolve(root, f)).catch(() => undefined)));
+      failures.push([entry, refused.map((input) => refusalAt(root, metafile, input, entry))]);
+    }
+  };
+
+  const all = await build(entries);
+  if (all.metafile) {
+    await accept(all.metafile);
+    return { bundles, failures };
+  }
+  // Some file does not bundle: bundle each on its own to know which entries it stops.
+  // After a crash of esbuild, one at a time, so the file that crashes it is known.
   const one = async (entry) => {
-    let errors = await build([entry]);
-    if (errors && crashed(errors)) {
+    const result = await build([entry]);
+    if (result.metafile) return accept(result.metafile, entry);
+    let errors = result.errors;
+    if (crashed(errors)) {
       await esbuild.stop();
       errors = [{ text: 'the TypeScript compiler (esbuild) crashed on this file: it is nested too deeply or too large to compile', location: { file: entry, line: 1, column: 0 }, crash: true }];
-      await esbuild.stop();
     }
-    if (errors) failures.push([entry, errors.map((e) => failureOf(root, entry, e))]);
-    else bundles.push(entry);
+    failures.push([entry, errors.map((e) => failureOf(root, entry, e))]);
   };
-  if (crashed(all)) {
+  if (crashed(all.errors)) {
     await esbuild.stop();
     for (const entry of entries) await one(entry);
   } else {
     await Promise.all(entries.map(one));
   }
   return { bundles, failures };
+}
+
+/** The refused import as a failure at the import statement that brought it in. */
+function refusalAt(root, metafile, input, entry) {
+  for (const [importer, info] of Object.entries(metafile.inputs)) {
+    const found = (info.imports ?? []).find((i) => i.path === input);
+    if (!found) continue;
+    const file = path.relative(root, path.resolve(root, importer)).split(path.sep).join('/');
+    const specifier = found.original ?? input;
+    let line = 1;
+    let column = 1;
+    try {
+      const lines = readFileSync(path.resolve(root, importer), 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes(`'${specifier}'`) || l.includes(`"${specifier}"`));
+      if (at >= 0) {
+        line = at + 1;
+        column = Math.max(lines[at].indexOf(`'${specifier}'`), lines[at].indexOf(`"${specifier}"`)) + 1;
+      }
+    } catch {}
+    return { file, line, column, text: refusal(specifier), syntax: false };
+  }
+  return { file: entry, line: 1, column: 1, text: refusal(input), syntax: false };
 }
 
 function failureOf(root, entry, message) {

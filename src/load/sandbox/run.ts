@@ -121,15 +121,28 @@ function runChild(
       for (const c of alive) c.kill('SIGKILL');
     });
   }
-  // A definition's output goes to our stderr (bounded), never to stdout: it cannot fake the CLI's report.
+  // What a definition prints goes to our stderr (bounded), never to stdout, and
+  // every line is prefixed: it can neither fake the CLI's report nor start a
+  // GitHub Actions workflow command (`::error ...`, `::add-mask::`).
   let forwarded = 0;
-  const forward = (chunk: Buffer) => {
-    if (forwarded > 64 * 1024) return;
-    forwarded += chunk.length;
-    process.stderr.write(chunk);
+  const forward = (stream: NodeJS.ReadableStream) => {
+    let partial = '';
+    const write = (line: string) => {
+      if (forwarded > 64 * 1024) return;
+      forwarded += line.length;
+      process.stderr.write(`[definition output] ${line}\n`);
+    };
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      if (partial.length > 4096) partial = partial.slice(0, 4096);
+      for (const line of parts) write(line);
+    });
+    stream.on('end', () => partial && write(partial));
   };
-  child.stdout!.on('data', forward);
-  child.stderr!.on('data', forward);
+  forward(child.stdout!);
+  forward(child.stderr!);
 
   return new Promise<ChildOutcome>((resolve) => {
     let next = start;
