@@ -2,7 +2,7 @@ import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DefinitionKind } from '../definitions/index.js';
-import { formatPath, type Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, formatPath, type Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from './definitions.js';
 import { bundleDefinitions, type BundleFailure } from './sandbox/bundle.js';
 import { deepFreeze } from './sandbox/freeze.js';
@@ -155,16 +155,15 @@ function fromResult(file: string, kind: DefinitionKind, result: ChildResult, map
   }
   if (result.problems && result.problems.length > 0) {
     return {
-      diagnostics: result.problems.map((p) => ({
-        code: p.code,
-        severity: 'error' as const,
-        file,
-        path: [...p.path],
-        message:
+      diagnostics: result.problems.map((p) =>
+        diagnostic(
+          p.code === 'MP1007' ? 'MP1007' : 'MP1008',
+          { file, path: [...p.path] },
           p.code === 'MP1007'
             ? `${formatPath(p.path)} is ${p.message}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`
             : `${file}: ${formatPath(p.path)} ${p.message}: a definition must be plain data that can be read once`,
-      })),
+        ),
+      ),
     };
   }
   if (result.shape === 'undefined' || result.kind !== kind) {

@@ -1,6 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ModelDefinition, PlatformDefinition, QualityCheckDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
-import { formatPath, type Diagnostic, type FieldPath } from '../diagnostics/index.js';
+import { diagnostic, formatPath, type Diagnostic, type FieldPath } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 
 /** `{{namespace}}`, `{{workload}}`, `{{model}}` and Argo's `{{args.x}}`: replaced by letters of the same length before parsing. */
@@ -33,13 +33,9 @@ function check(out: Diagnostic[], file: string, path: FieldPath, what: string, t
   const error = promqlSyntaxError(text, prefix, suffix);
   if (!error) return;
   const at = error.found === '' ? 'it ends too early' : `unexpected ${JSON.stringify(error.found)} at character ${error.offset + 1}`;
-  out.push({
-    code: 'MP2005',
-    severity: 'error',
-    file,
-    path: [...path],
-    message: `${formatPath(path)} ${what} is not valid PromQL (${at}): ${JSON.stringify(text)}; check brackets, quotes and operators (Prometheus would reject it when the analysis runs)`,
-  });
+  out.push(
+    diagnostic('MP2005', { file, path: [...path] }, `${formatPath(path)} ${what} is not valid PromQL (${at}): ${JSON.stringify(text)}; check brackets, quotes and operators (Prometheus would reject it when the analysis runs)`),
+  );
 }
 
 function checkQuality(out: Diagnostic[], file: string, base: FieldPath, quality: readonly QualityCheckDefinition[] | undefined): void {

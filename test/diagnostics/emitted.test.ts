@@ -39,6 +39,12 @@ const MORE: readonly { readonly code: Code; readonly change: (d: MutableDefiniti
     },
   },
   {
+    code: 'MP2005',
+    change: (d) => {
+      modelOf(d, 'fraud-detector').quality![0].query = 'sum(rate(x[5m])';
+    },
+  },
+  {
     code: 'MP3014',
     change: (d) => {
       const m = modelOf(d, 'search-ranker');
@@ -78,8 +84,10 @@ describe('the catalogue', () => {
       ...(await loadedCodes((r) => r.write('models/broken.ts', 'export default (;\n'))),
       ...(await loadedCodes((r) => r.write('models/empty.ts', 'export const x = 1;\n'))),
       ...(await loadedCodes(async () => undefined, { policies: false })),
+      ...(await loadedCodes((r) => r.write('models/getter.ts', "export default { get id(): string { throw new Error('no'); } };\n"))),
+      ...(await loadedCodes((r) => r.write('models/exits.ts', 'process.exit(0);\n'))),
     ];
-    expect(onDisk).toEqual(expect.arrayContaining(['MP1001', 'MP1002', 'MP1003']));
+    expect(onDisk).toEqual(expect.arrayContaining(['MP1001', 'MP1002', 'MP1003', 'MP1008', 'MP1009']));
     for (const code of onDisk) emitted.add(code);
 
     expect(ALL_CODES.filter((code) => !emitted.has(code))).toEqual([]);

@@ -16,6 +16,7 @@ import { promqlSyntaxError } from '../../src/validate/promql-syntax.js';
 import { asDefinitions, cloneReference, modelOf, policyOf } from '../support/definitions.js';
 import { makeRepo, type Repo } from '../support/repo.js';
 
+const NOW = new Date('2026-12-01T00:00:00Z');
 const syntax = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d) => d.code === 'MP2005').map((d) => `${d.file} ${formatPath(d.path)}`);
 
 describe('promqlSyntaxError', () => {
@@ -42,7 +43,7 @@ describe('promqlSyntaxError', () => {
 
 describe('validate parses every quality query and metric source', () => {
   it('finds nothing in the reference platform', async () => {
-    expect(syntax(validateDefinitions(asDefinitions(await cloneReference())))).toEqual([]);
+    expect(syntax(validateDefinitions(asDefinitions(await cloneReference()), NOW))).toEqual([]);
   });
 
   it('reports a broken model, policy and platform query at its field', async () => {
@@ -51,7 +52,7 @@ describe('validate parses every quality query and metric source', () => {
     const progressive = policyOf(d, 'progressive');
     progressive.analysis.quality = [{ name: 'drift', query: 'max(psi) >', condition: '<= 0.2' }];
     d.platform.value.metricSources.requests.selector = 'reporter="destination",destination_workload="{{workload}}';
-    expect(syntax(validateDefinitions(asDefinitions(d))).sort()).toEqual([
+    expect(syntax(validateDefinitions(asDefinitions(d), NOW)).sort()).toEqual([
       'models/fraud-detector.ts quality[0].query',
       'policies/platform.ts metricSources.requests.selector',
       'policies/progressive.ts analysis.quality[0].query',
