@@ -258,7 +258,7 @@ describe('promote of the card-fraud canary (4.2.0 at step 1, 25 %) from a status
 describe('bots commit only the model file they edit, generated/ and .github/CODEOWNERS', () => {
   const PLATFORM = 'policies/platform.ts';
 
-  it('release refuses, naming the file, when a definition changes another file in its work tree; nothing is committed', async () => {
+  it('release refuses, naming the file, when a definition tries to change another file in its work tree; nothing is committed', async () => {
     await git('checkout', '--quiet', '-b', 'tamper-on-import');
     const model = await repo.read('models/card-fraud.ts');
     // A product team's model file that, when imported, raises its own standing in the platform file.
@@ -274,7 +274,9 @@ describe('bots commit only the model file they edit, generated/ and .github/CODE
     try {
       const result = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(/^modelplane: policies\/platform\.ts changed while making the change, but release of photo-moderation may commit only models\/photo-moderation\.ts, generated\/ and \.github\/CODEOWNERS/m);
+      // The sandbox stops the write at import (no write permission); the staging check is the second line.
+      expect(result.stderr).toMatch(/^models\/card-fraud\.ts:\d+:\d+ - error MP1001: .*restricted/m);
+      expect(await repo.read(PLATFORM)).not.toContain('quota raised');
       expect(result.stderr).not.toMatch(STACK);
       expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
       expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('tamper-on-import');
