@@ -286,13 +286,15 @@ async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], po
     const readyIsvc = isvcs.filter((i: any) => i.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
     const readyPods = pods.filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
     const unschedulable = pods.filter((p) => p.status?.conditions?.some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length;
-    const deployments = (await cp.kube.list('apps/v1', 'Deployment')) as any[];
-    const wanted = deployments.filter((d) => d.metadata.labels?.['serving.kserve.io/inferenceservice']).reduce((s, d) => s + (d.spec.replicas ?? 1), 0);
+    // The warm pools: minReplicas of every InferenceService (the autoscalers scale the Deployments up to it).
+    const wanted = isvcs.reduce((s, i: any) => s + (i.spec?.predictor?.minReplicas ?? 1), 0);
     const line = `${env}: InferenceServices Ready ${readyIsvc}/${isvcs.length}, pods Ready ${readyPods}/${wanted} (${unschedulable} unschedulable), HPAs ${hpas}/${scaled}`;
     if (line !== last) log(line);
     last = line;
     const settled = isvcs.length > 0 && pods.length >= wanted && readyPods + unschedulable >= wanted && hpas >= scaled;
-    if ((settled && readyIsvc === isvcs.length) || (settled && unschedulable > 0 && Date.now() > deadline - timeoutMs + 60_000) || Date.now() > deadline) break;
+    const waited = Date.now() - (deadline - timeoutMs);
+    // With unschedulable pods, wait a minute more so that nothing else is still on its way.
+    if ((settled && unschedulable === 0 && readyIsvc === isvcs.length) || (settled && unschedulable > 0 && waited > 60_000) || Date.now() > deadline) break;
     await sleep(3000);
   }
   return observe(cp, applied, pools);

@@ -7,6 +7,8 @@ import { POOL_LABEL } from './nodes.js';
 import type { Pool } from './platform.js';
 
 export interface PoolPods {
+  /** Warm pool: the minReplicas of the InferenceServices on the pool. */
+  expected: number;
   total: number;
   ready: number;
   pending: number;
@@ -50,7 +52,7 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
   let pendingCount = 0;
   for (const pod of pods) {
     const intended = poolOf(pod.spec.nodeSelector, pools);
-    const entry = (byPool[intended] ??= { total: 0, ready: 0, pending: 0, misplaced: 0 });
+    const entry = (byPool[intended] ??= { expected: 0, total: 0, ready: 0, pending: 0, misplaced: 0 });
     entry.total++;
     if (pod.spec.nodeName && nodes.get(pod.spec.nodeName) !== intended) entry.misplaced++;
     if (ready(pod)) {
@@ -65,6 +67,10 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
     }
   }
 
+  for (const i of isvcs as any[]) {
+    const pool = poolOf(i.spec?.predictor?.nodeSelector, pools);
+    (byPool[pool] ??= { expected: 0, total: 0, ready: 0, pending: 0, misplaced: 0 }).expected += i.spec?.predictor?.minReplicas ?? 1;
+  }
   const unresolved: string[] = [];
   const exists = async (apiVersion: string, kind: string, ns: string | undefined, name: string) => !!(await k.get(apiVersion, kind, ns, name));
   for (const i of isvcs) {
@@ -85,7 +91,11 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
       for (const rule of spec?.rules ?? [])
         for (const ref of rule.backendRefs ?? []) {
           const kind = ref.kind ?? 'Service';
-          if (kind === 'Service' && !(await exists('v1', 'Service', ref.namespace ?? ns, ref.name))) unresolved.push(`HTTPRoute ${nsName(o)}: backendRef Service ${ref.namespace ?? ns}/${ref.name} does not exist`);
+          if (kind !== 'Service') continue;
+          const svc = (await k.get('v1', 'Service', ref.namespace ?? ns, ref.name)) as any;
+          if (!svc) unresolved.push(`HTTPRoute ${nsName(o)}: backendRef Service ${ref.namespace ?? ns}/${ref.name} does not exist`);
+          else if (ref.port !== undefined && !(svc.spec.ports ?? []).some((p: any) => p.port === ref.port))
+            unresolved.push(`HTTPRoute ${nsName(o)}: backendRef Service ${ref.namespace ?? ns}/${ref.name} has no port ${ref.port} (ports: ${(svc.spec.ports ?? []).map((p: any) => p.port).join(', ')})`);
         }
     }
     if (o.kind === 'ScaledObject') {
@@ -99,6 +109,8 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
       const matched = namespaces.flatMap((n) => podsByNs.get(n) ?? []).filter((p) => Object.entries(sel).every(([key, v]) => p.metadata.labels?.[key] === v));
       if (matched.length === 0) unresolved.push(`PodMonitor ${nsName(o)}: selector ${JSON.stringify(spec.selector)} matches no pod`);
       for (const ep of spec.podMetricsEndpoints ?? []) {
+        // The Istio sidecar (and its envoy ports) is injected by Istio, which is not part of the suite.
+        if (typeof ep.port === 'string' && ep.port.startsWith('http-envoy')) continue;
         if (typeof ep.port === 'string' && matched.length && !matched.some((p) => p.spec.containers.some((c: any) => (c.ports ?? []).some((x: any) => x.name === ep.port))))
           unresolved.push(`PodMonitor ${nsName(o)}: no selected pod has a container port named '${ep.port}'`);
       }

@@ -31,7 +31,11 @@ export function verifyChecks(r: RunResult, analysisWaited: boolean): Check[] {
   const checks: Check[] = [
     { name: 'no object rejected by the API server', ok: r.rejected.length === 0, detail: r.rejected.length ? `${r.rejected.length} rejected` : undefined },
     { name: 'every InferenceService Ready', ok: o.inferenceServices.total > 0 && o.inferenceServices.ready === o.inferenceServices.total, detail: `${o.inferenceServices.ready}/${o.inferenceServices.total}` },
-    { name: 'every warm-pool pod Ready on a node of its pool', ok: o.pods.total > 0 && o.pods.ready === o.pods.total && Object.values(o.pods.byPool).every((p) => p.misplaced === 0), detail: `${o.pods.ready}/${o.pods.total} Ready, ${o.pods.pending} Pending` },
+    {
+      name: 'every warm pool up: minReplicas pods Ready per InferenceService pool, each on a node of its pool',
+      ok: o.pods.total > 0 && o.pods.pending === 0 && Object.values(o.pods.byPool).every((p) => p.misplaced === 0 && p.ready >= p.expected),
+      detail: `${o.pods.ready} Ready of ${Object.values(o.pods.byPool).reduce((s, p) => s + p.expected, 0)} warm-pool pods, ${o.pods.pending} Pending`,
+    },
     { name: 'every reference resolves (backendRefs, scale targets, PodMonitor selectors, analysis selectors)', ok: o.unresolved.length === 0, detail: o.unresolved.length ? `${o.unresolved.length} unresolved` : undefined },
     { name: 'KEDA made an HPA with the emitted behaviour per ScaledObject', ok: o.hpas.every((h) => h.behaviourMatches), detail: `${o.hpas.filter((h) => h.behaviourMatches).length}/${o.hpas.length}` },
     { name: 'no component crashed', ok: r.crashed.length === 0, detail: r.crashed.map((c) => c.split('\n')[0]).join('; ') || undefined },
@@ -82,7 +86,7 @@ export function toText(j: JsonReport): string {
     for (const r of j.rejected) out.push(`  ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} (${r.file}): ${r.message}`);
   }
   out.push('');
-  out.push(table([['pool', 'nodes', 'pods', 'Ready', 'Pending', 'misplaced'], ...Object.entries(j.pods.byPool).sort().map(([p, v]) => [p, String(j.nodes[p] ?? 0), String(v.total), String(v.ready), String(v.pending), String(v.misplaced)])]));
+  out.push(table([['pool', 'nodes', 'warm pool', 'pods', 'Ready', 'Pending', 'misplaced'], ...Object.entries(j.pods.byPool).sort().map(([p, v]) => [p, String(j.nodes[p] ?? 0), String(v.expected), String(v.total), String(v.ready), String(v.pending), String(v.misplaced)])]));
   for (const p of j.pods.pendingPods.slice(0, 20)) out.push(`  Pending ${p.namespace}/${p.name} (${p.pool}): ${p.reason}`);
   if (j.pods.pendingPods.length > 20) out.push(`  ... and ${j.pods.pendingPods.length - 20} more Pending`);
   out.push(`\nInferenceServices Ready: ${j.inferenceServices.ready}/${j.inferenceServices.total}`);

@@ -141,7 +141,7 @@ async function gpuShort(root: string, built: BuildResult, log: (l: string) => vo
     const forced = await readPlatform(tree);
     const r = await runCluster({ root, env: pick.env, platform: forced, bin: built.bin, files: forced.files, analysis: false, faultyCopy: false, readyTimeoutMs: 480_000, log });
     const o = r.observation;
-    const poolPods = o.pods.byPool[pick.pool.name] ?? { total: 0, ready: 0, pending: 0, misplaced: 0 };
+    const poolPods = o.pods.byPool[pick.pool.name] ?? { expected: 0, total: 0, ready: 0, pending: 0, misplaced: 0 };
     const uniform = pick.perPod.length === 1 && pick.pool.gpu!.perNode % pick.perPod[0] === 0;
     const fits = uniform ? short * (pick.pool.gpu!.perNode / pick.perPod[0]) : undefined;
     const expectedPending = fits === undefined ? undefined : pick.pods - fits;
