@@ -11,7 +11,7 @@ import { Exporter, startPrometheus } from './metrics.js';
 import { createNodes, nodeObjects, startKwok } from './nodes.js';
 import { observe, type Observation } from './observe.js';
 import type { PlatformView } from './platform.js';
-import { Processes, sleep, tail } from './proc.js';
+import { onInterrupt, Processes, sleep, tail } from './proc.js';
 
 export interface AnalysisVerdict {
   name: string;
@@ -70,15 +70,10 @@ export async function runCluster(options: RunOptions): Promise<RunResult> {
     await procs.stopAll();
     await Promise.all(exporters.map((e) => e.close()));
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    options.log(`${sig}: stopping ${procs.list().length} processes`);
-    void stop().then(() => {
-      rmSync(dir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const unregister = onInterrupt(() => {
+    for (const e of exporters) void e.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   try {
     return await run(options, dir, procs, exporters, t0);
   } catch (error) {
@@ -89,8 +84,7 @@ export async function runCluster(options: RunOptions): Promise<RunResult> {
     (error as Error).message += `\n${logs}`;
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unregister();
     await stop();
     if (process.env.MODELPLANE_CLUSTER_KEEP) options.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
@@ -278,6 +272,7 @@ async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], po
   const deadline = Date.now() + timeoutMs;
   const scaled = applied.filter((a) => a.object.kind === 'ScaledObject').length;
   let last = '';
+  let changedAt = Date.now();
   for (;;) {
     procs.assertRunning();
     const isvcs = await cp.kube.list('serving.kserve.io/v1beta1', 'InferenceService');
@@ -289,12 +284,17 @@ async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], po
     // The warm pools: minReplicas of every InferenceService (the autoscalers scale the Deployments up to it).
     const wanted = isvcs.reduce((s, i: any) => s + (i.spec?.predictor?.minReplicas ?? 1), 0);
     const line = `${env}: InferenceServices Ready ${readyIsvc}/${isvcs.length}, pods Ready ${readyPods}/${wanted} (${unschedulable} unschedulable), HPAs ${hpas}/${scaled}`;
-    if (line !== last) log(line);
+    if (line !== last) {
+      log(line);
+      changedAt = Date.now();
+    }
     last = line;
+    // Nothing moved for two minutes: what is not there by now is stuck (the report says why).
+    const stuck = Date.now() - changedAt > 120_000;
     const settled = isvcs.length > 0 && pods.length >= wanted && readyPods + unschedulable >= wanted && hpas >= scaled;
     const waited = Date.now() - (deadline - timeoutMs);
     // With unschedulable pods, wait a minute more so that nothing else is still on its way.
-    if ((settled && unschedulable === 0 && readyIsvc === isvcs.length) || (settled && unschedulable > 0 && waited > 60_000) || Date.now() > deadline) break;
+    if ((settled && unschedulable === 0 && readyIsvc === isvcs.length) || (settled && unschedulable > 0 && waited > 60_000) || stuck || Date.now() > deadline) break;
     await sleep(3000);
   }
   return observe(cp, applied, pools);

@@ -21,6 +21,8 @@ export interface Observation {
   pods: { total: number; ready: number; pending: number; byPool: Record<string, PoolPods>; pendingPods: { namespace: string; name: string; pool: string; reason: string }[] };
   /** Every reference that does not resolve to an object that exists. */
   unresolved: string[];
+  /** Pods the API server refused to create for a ReplicaSet (admission: quota, PodSecurity, webhooks), in its words. */
+  podsRefused: { replicaSet: string; message: string }[];
   hpas: { scaledObject: string; hpa?: string; behaviourMatches: boolean; detail?: string }[];
 }
 
@@ -135,7 +137,12 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
       }
     }
   }
+  const podsRefused: Observation['podsRefused'] = [];
+  for (const rs of (await k.list('apps/v1', 'ReplicaSet')) as any[]) {
+    for (const c of rs.status?.conditions ?? []) if (c.type === 'ReplicaFailure' && c.status === 'True') podsRefused.push({ replicaSet: nsName(rs), message: c.message });
+  }
   return {
+    podsRefused,
     inferenceServices: { total: isvcs.length, ready: isvcs.length - notReady.length, notReady },
     pods: { total: pods.length, ready: readyCount, pending: pendingCount, byPool, pendingPods },
     unresolved,

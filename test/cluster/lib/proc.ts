@@ -12,11 +12,39 @@ export interface Started {
   exited?: { code: number | null; signal: string | null };
 }
 
+const live = new Set<Processes>();
+const cleanups = new Set<() => void>();
+let handlersInstalled = false;
+
+/** On SIGINT/SIGTERM: stop every process of every live group by PID, run the cleanups, exit 130. */
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.error(`cluster: ${sig}: stopping ${[...live].reduce((n, g) => n + g.list().filter((p) => !p.exited).length, 0)} processes`);
+    void Promise.all([...live].map((g) => g.stopAll())).then(() => {
+      for (const c of cleanups) c();
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** Runs `fn` when the suite is interrupted (temporary directories). Returns the unregister function. */
+export function onInterrupt(fn: () => void): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
 export class Processes {
   private readonly started: Started[] = [];
   private stopping = false;
 
-  constructor(private readonly logDir: string) {}
+  constructor(private readonly logDir: string) {
+    installSignalHandlers();
+    live.add(this);
+  }
 
   start(name: string, command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
     const log = join(this.logDir, `${name}.log`);
@@ -61,6 +89,7 @@ export class Processes {
     while (alive.some((p) => !p.exited) && Date.now() < deadline) await sleep(100);
     for (const p of alive) if (!p.exited) signal(p.pid, 'SIGKILL');
     while (alive.some((p) => !p.exited) && Date.now() < deadline + 3000) await sleep(50);
+    live.delete(this);
   }
 }
 

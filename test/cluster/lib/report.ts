@@ -17,6 +17,7 @@ export interface JsonReport {
   pods: RunResult['observation']['pods'];
   nodes: Record<string, number>;
   unresolved: string[];
+  podsRefused: RunResult['observation']['podsRefused'];
   hpas: RunResult['observation']['hpas'];
   analysis: { name: string; namespace: string; series: string; verdict: string; seconds: number; secondsFromErrors?: number; message?: string }[];
   prometheusRewrites: RunResult['rewrites'];
@@ -36,6 +37,7 @@ export function verifyChecks(r: RunResult, analysisWaited: boolean): Check[] {
       ok: o.pods.total > 0 && o.pods.pending === 0 && Object.values(o.pods.byPool).every((p) => p.misplaced === 0 && p.ready >= p.expected),
       detail: `${o.pods.ready} Ready of ${Object.values(o.pods.byPool).reduce((s, p) => s + p.expected, 0)} warm-pool pods, ${o.pods.pending} Pending`,
     },
+    { name: 'no pod refused by admission (ResourceQuota, PodSecurity, webhooks)', ok: o.podsRefused.length === 0, detail: o.podsRefused.length ? `${o.podsRefused.length} ReplicaSets` : undefined },
     { name: 'every reference resolves (backendRefs, scale targets, PodMonitor selectors, analysis selectors)', ok: o.unresolved.length === 0, detail: o.unresolved.length ? `${o.unresolved.length} unresolved` : undefined },
     { name: 'KEDA made an HPA with the emitted behaviour per ScaledObject', ok: o.hpas.every((h) => h.behaviourMatches), detail: `${o.hpas.filter((h) => h.behaviourMatches).length}/${o.hpas.length}` },
     { name: 'no component crashed', ok: r.crashed.length === 0, detail: r.crashed.map((c) => c.split('\n')[0]).join('; ') || undefined },
@@ -61,6 +63,7 @@ export function toJson(r: RunResult, checks: readonly Check[], build: Record<str
     pods: r.observation.pods,
     nodes: r.nodes,
     unresolved: r.observation.unresolved,
+    podsRefused: r.observation.podsRefused,
     hpas: r.observation.hpas,
     analysis: r.analysis.map((a) => ({ name: a.name, namespace: a.namespace, series: a.series, verdict: a.phase, seconds: a.seconds, secondsFromErrors: a.secondsFromErrors, message: a.message })),
     prometheusRewrites: r.rewrites,
@@ -89,6 +92,10 @@ export function toText(j: JsonReport): string {
   out.push(table([['pool', 'nodes', 'warm pool', 'pods', 'Ready', 'Pending', 'misplaced'], ...Object.entries(j.pods.byPool).sort().map(([p, v]) => [p, String(j.nodes[p] ?? 0), String(v.expected), String(v.total), String(v.ready), String(v.pending), String(v.misplaced)])]));
   for (const p of j.pods.pendingPods.slice(0, 20)) out.push(`  Pending ${p.namespace}/${p.name} (${p.pool}): ${p.reason}`);
   if (j.pods.pendingPods.length > 20) out.push(`  ... and ${j.pods.pendingPods.length - 20} more Pending`);
+  if (j.podsRefused.length) {
+    out.push('\npods refused by the API server:');
+    for (const p of j.podsRefused) out.push(`  ReplicaSet ${p.replicaSet}: ${p.message}`);
+  }
   out.push(`\nInferenceServices Ready: ${j.inferenceServices.ready}/${j.inferenceServices.total}`);
   for (const n of j.inferenceServices.notReady) out.push(`  not Ready ${n.namespace}/${n.name}: ${n.reason}`);
   if (j.unresolved.length) {
