@@ -31,7 +31,7 @@ export interface RunOptions {
   readonly env: string;
   readonly platform: PlatformView;
   readonly bin: Record<string, string>;
-  /** Files to apply instead of generated/<env>/ (paths relative to generated/). */
+  /** Files to apply instead of generated/<env>/ (repository-relative paths, as `synth` writes them). */
   readonly files?: readonly { path: string; content: string }[];
   /** Wait for AnalysisRuns to finish (they run interval × count). */
   readonly analysis: boolean;
@@ -96,7 +96,7 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
   const pools = platform.pools[env];
   if (!pools) throw new Error(`environment '${env}' is not declared (declared: ${platform.environments.join(', ')})`);
   const manifests: Manifest[] = options.files
-    ? options.files.filter((f) => f.path.startsWith(`${env}/`)).flatMap((f) => parseManifests(f.path, f.content))
+    ? options.files.filter((f) => f.path.startsWith(`generated/${env}/`) && f.path.endsWith('.yaml')).flatMap((f) => parseManifests(f.path.slice(`generated/${env}/`.length), f.content))
     : readManifests(join(options.root, 'generated', env));
   if (manifests.length === 0) throw new Error(`nothing to apply: generated/${env}/ of ${options.root} is empty`);
 

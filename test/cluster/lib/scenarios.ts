@@ -3,7 +3,8 @@
 //  - the canary's AnalysisRun: Successful on healthy series, Failed on a copy with 5 % errors;
 //  - a platform one GPU node short: `validate` refuses it, and forced into the cluster exactly
 //    the pods that do not fit stay Pending.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,9 +131,11 @@ async function gpuShort(root: string, built: BuildResult, log: (l: string) => vo
     let status = 0;
     let output = '';
     try {
-      output = execFileSync('node', [join(root, 'bin', 'modelplane.js'), 'validate'], { cwd: tree, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      // Asynchronous: the exporter of the run beside this one keeps serving Prometheus meanwhile.
+      const out = await promisify(execFile)('node', [join(root, 'bin', 'modelplane.js'), 'validate'], { cwd: tree, encoding: 'utf8', maxBuffer: 16 << 20 });
+      output = `${out.stdout}${out.stderr}`;
     } catch (e: any) {
-      status = e.status ?? -1;
+      status = typeof e.code === 'number' ? e.code : -1;
       output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
     }
     const diag = output.split('\n').find((l) => l.includes('MP6001') && l.includes(`nodePools.${pick!.pool.name}`));
