@@ -27,7 +27,7 @@ export interface PlatformView {
 /** Loads, validates and resolves the tree at `root`; renders it even when validation fails. */
 export async function readPlatform(root: string): Promise<PlatformView> {
   const loaded = await loadDefinitions(root);
-  const diagnostics = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions)];
+  const diagnostics = [...loaded.diagnostics, ...validateDefinitions(loaded.definitions, new Date())];
   const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
   const resolved = resolvePlatform(loaded.definitions);
   const pools: Record<string, Pool[]> = {};
