@@ -29,6 +29,12 @@ function kubernetesVersionFlags(dir: string): string[] {
   ]);
 }
 
+/** argo-cd's version (from go.mod) in its common package, as its Makefile stamps it. */
+function argocdVersionFlags(dir: string): string[] {
+  const version = /github\.com\/argoproj\/argo-cd\/v3 v(\d+\.\d+\.\d+)/.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))?.[1];
+  return version ? [`-X github.com/argoproj/argo-cd/v3/common.version=${version}`] : [];
+}
+
 /** Each entry is a Go module under test/cluster/build/ and the binaries built from it. */
 export const components: Readonly<Record<string, Component>> = {
   kubernetes: {
@@ -44,6 +50,7 @@ export const components: Readonly<Record<string, Component>> = {
   kserve: { module: 'kserve', binaries: { 'kserve-manager': 'github.com/kserve/kserve/cmd/manager' } },
   keda: { module: 'keda', binaries: { 'keda-operator': 'github.com/kedacore/keda/v2/cmd/operator' } },
   rollouts: { module: 'rollouts', binaries: { 'rollouts-controller': 'github.com/argoproj/argo-rollouts/cmd/rollouts-controller' } },
+  argocd: { module: 'argocd', ldflags: argocdVersionFlags, binaries: { argocd: 'github.com/argoproj/argo-cd/v3/cmd' } },
 };
 
 export interface BuildResult {

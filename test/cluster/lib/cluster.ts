@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyAll, parseManifests, readManifests, rewritePrometheus, type Manifest, type Rejection, type Rewrite } from './apply.js';
+import { applyAll, parseManifests, readManifests, rewritePrometheus, type ApplyResult, type Manifest, type Rejection, type Rewrite } from './apply.js';
 import { startKeda, startKServe, startRollouts } from './controllers.js';
 import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { crdSources, installCrds, sharedCrdDir } from './crds.js';
@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly log: (line: string) => void;
   /** Called once the cluster is up and the objects are applied (the test runs other scenarios meanwhile). */
   readonly onApplied?: () => void;
+  /** Delivers the objects instead of applying them directly (Argo CD syncing them from Git: lib/argocd.ts). */
+  readonly deliver?: (ctx: { cp: ControlPlane; dir: string; procs: Processes; manifests: readonly Manifest[] }) => Promise<ApplyResult>;
 }
 
 export interface RunResult {
@@ -130,7 +132,7 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
 
   const rewrites: Rewrite[] = [];
   const toApply = manifests.map((m) => ({ file: m.file, object: rewritePrometheus(m.object, healthyUrl, rewrites) }));
-  const { applied, rejected } = await applyAll(cp, toApply);
+  const { applied, rejected } = options.deliver ? await options.deliver({ cp, dir, procs, manifests: toApply }) : await applyAll(cp, toApply);
   const appliedAt = Date.now();
   log(`${env}: applied ${applied.length}, rejected ${rejected.length}`);
   const faultyRuns: { object: KubeObject; errorsFrom: number }[] = [];
