@@ -1,14 +1,16 @@
 // npm run cluster -- verify [--root DIR] [--env E] [--json] [--no-analysis]
 // npm run cluster -- test [--root DIR]      (acceptance scenarios on the reference platform)
 // npm run cluster -- build                  (only build the pinned components)
+// npm run cluster -- argocd [--root DIR] [--env E] [--json]   (generated/<env>/ delivered by Argo CD: lib/argocd-scenario.ts)
 import { resolve } from 'node:path';
+import { runArgoCdScenario } from './lib/argocd-scenario.js';
 import { buildAll } from './lib/build.js';
 import { runCluster } from './lib/cluster.js';
 import { readPlatform } from './lib/platform.js';
 import { toJson, toText, verifyChecks, type JsonReport } from './lib/report.js';
 import { runScenarios } from './lib/scenarios.js';
 
-const USAGE = 'usage: npm run cluster -- <verify|test|build> [--root DIR] [--env E] [--json] [--no-analysis]';
+const USAGE = 'usage: npm run cluster -- <verify|test|build|argocd> [--root DIR] [--env E] [--json] [--no-analysis]';
 
 interface Args {
   command: string;
@@ -20,7 +22,7 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args | string {
   const [command, ...rest] = argv;
-  if (!command || !['verify', 'test', 'build'].includes(command)) return `unknown command '${command ?? ''}'`;
+  if (!command || !['verify', 'test', 'build', 'argocd'].includes(command)) return `unknown command '${command ?? ''}'`;
   const args: Args = { command, root: process.cwd(), json: false, analysis: true };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -49,6 +51,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.command === 'test') return runScenarios(args.root, built, log);
+  if (args.command === 'argocd') return runArgoCdScenario({ root: args.root, env: args.env ?? 'prod', json: args.json, log }, built);
 
   const platform = await readPlatform(args.root);
   const envs = args.env ? [args.env] : platform.environments;

@@ -1,0 +1,330 @@
+// `npm run cluster -- argocd [--root DIR] [--env E] [--json]`: generated/<env>/ of DIR, committed to a
+// Git repository on this machine, delivered by the real Argo CD (application controller + repo
+// server) bootstrapped from the root Application as the README says; then the suite's usual checks
+// of what the controllers made of it, and Argo CD's own account: Applications Synced/Healthy,
+// sync waves, Degraded/OutOfSync resources with Argo CD's messages.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { wave, type ApplyResult, type Manifest, type Rejection, type Rewrite } from './apply.js';
+import { startArgoCd, describe, stateOf, GitRepo, ARGOCD_NAMESPACE, type AppState, type ArgoCd } from './argocd.js';
+import type { BuildResult } from './build.js';
+import { runCluster, type RunResult } from './cluster.js';
+import type { ControlPlane } from './controlplane.js';
+import type { KubeObject } from './kube.js';
+import { readPlatform } from './platform.js';
+import { sleep, type Processes } from './proc.js';
+import { toJson, toText, verifyChecks, type Check } from './report.js';
+
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+export interface WaveCheck {
+  readonly app: string;
+  /** Per wave: when its first and last object was created (ISO seconds) and how many are missing. */
+  readonly waves: { wave: number; objects: number; missing: number; firstCreated?: string; lastCreated?: string; lastHealthy?: string }[];
+  readonly honoured: boolean;
+  readonly detail: string;
+}
+
+export interface ArgoCdReport {
+  readonly env: string;
+  readonly argocdVersion: string;
+  readonly repoURL: string;
+  readonly revision: string;
+  readonly healthCustomizations: string[];
+  readonly bootstrap: {
+    readonly asReadme: boolean;
+    readonly rootApplication: string;
+    readonly file: string;
+    /** Argo CD's words on the root Application right after it was applied. */
+    readonly controllerSaid: string;
+    readonly workaround?: string;
+    readonly secondsToRootSynced?: number;
+  };
+  readonly apps: AppState[];
+  readonly waves: WaveCheck[];
+  readonly notApplied: { kind: string; namespace?: string; name: string; file: string; app?: string }[];
+  readonly rewrites: Rewrite[];
+  readonly seconds: { argocdStart: number; bootstrap: number; settle: number };
+}
+
+const rel = (file: string) => file.split('/')[0];
+
+/** Points the Applications and AppProjects at the suite's repository and (destination) cluster; every change is recorded. */
+export function rewriteForSuite(objects: readonly Manifest[], repoURL: string, rewrites: Rewrite[]): Manifest[] {
+  const repos = new Set<string>();
+  for (const { object } of objects) {
+    const spec = object.spec as any;
+    if (object.kind === 'Application') for (const s of [spec?.source, ...(spec?.sources ?? [])]) if (s?.repoURL) repos.add(s.repoURL);
+  }
+  return objects.map((m) => {
+    const copy = structuredClone(m.object);
+    const spec = copy.spec as any;
+    const where = { kind: copy.kind, namespace: copy.metadata.namespace, name: copy.metadata.name };
+    const change = (field: string, from: string, to: string) => rewrites.push({ ...where, field, from, to });
+    if (copy.kind === 'Application') {
+      if (spec.source?.repoURL) (change('spec.source.repoURL', spec.source.repoURL, repoURL), (spec.source.repoURL = repoURL));
+      (spec.sources ?? []).forEach((s: any, i: number) => s.repoURL && (change(`spec.sources[${i}].repoURL`, s.repoURL, repoURL), (s.repoURL = repoURL)));
+      const server = spec.destination?.server;
+      if (server && server !== IN_CLUSTER) (change('spec.destination.server', server, IN_CLUSTER), (spec.destination.server = IN_CLUSTER));
+    }
+    if (copy.kind === 'AppProject') {
+      (spec.sourceRepos ?? []).forEach((r: string, i: number) => repos.has(r) && (change(`spec.sourceRepos[${i}]`, r, repoURL), (spec.sourceRepos[i] = repoURL)));
+      (spec.destinations ?? []).forEach((d: any, i: number) => d.server && d.server !== '*' && d.server !== IN_CLUSTER && (change(`spec.destinations[${i}].server`, d.server, IN_CLUSTER), (d.server = IN_CLUSTER)));
+    }
+    return { file: m.file, object: copy };
+  });
+}
+
+/** The manifests as files of generated/<env>/ (one document per object, in file order). */
+function asFiles(env: string, manifests: readonly Manifest[]): { path: string; content: string }[] {
+  const byFile = new Map<string, KubeObject[]>();
+  for (const m of manifests) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.object]);
+  return [...byFile].map(([file, objects]) => ({ path: `generated/${env}/${file}`, content: objects.map((o) => stringify(o)).join('---\n') }));
+}
+
+const key = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+
+async function live(cp: ControlPlane, o: KubeObject): Promise<any | undefined> {
+  try {
+    return await cp.kube.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+  } catch {
+    return undefined;
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
+
+/** Created-before order of each Application's waves, and each wave's InferenceServices Ready before the next wave's first object. */
+async function checkWaves(cp: ControlPlane, app: string, manifests: readonly Manifest[], skip: Set<string>): Promise<WaveCheck> {
+  const byWave = new Map<number, Manifest[]>();
+  for (const m of manifests) if (!skip.has(key({ kind: m.object.kind, namespace: m.object.metadata.namespace, name: m.object.metadata.name }))) byWave.set(wave(m.object), [...(byWave.get(wave(m.object)) ?? []), m]);
+  const waves: WaveCheck['waves'] = [];
+  const problems: string[] = [];
+  let prev: { wave: number; last: number; healthy: number } | undefined;
+  for (const w of [...byWave.keys()].sort((a, b) => a - b)) {
+    const created: number[] = [];
+    const healthy: number[] = [];
+    let missing = 0;
+    for (const m of byWave.get(w)!) {
+      const got = await live(cp, m.object);
+      if (!got) {
+        missing++;
+        continue;
+      }
+      created.push(Date.parse(got.metadata.creationTimestamp));
+      const ready = got.status?.conditions?.find((c: any) => c.type === 'Ready' && c.status === 'True');
+      if (m.object.kind === 'InferenceService' && ready) healthy.push(Date.parse(ready.lastTransitionTime));
+    }
+    const first = created.length ? Math.min(...created) : undefined;
+    const last = created.length ? Math.max(...created) : undefined;
+    waves.push({ wave: w, objects: byWave.get(w)!.length, missing, firstCreated: first === undefined ? undefined : iso(first), lastCreated: last === undefined ? undefined : iso(last), lastHealthy: healthy.length ? iso(Math.max(...healthy)) : undefined });
+    if (prev && first !== undefined) {
+      if (first < prev.last) problems.push(`wave ${w} began at ${iso(first)}, before wave ${prev.wave} ended at ${iso(prev.last)}`);
+      if (prev.healthy && first < prev.healthy) problems.push(`wave ${w} began at ${iso(first)}, before the InferenceServices of wave ${prev.wave} were Ready at ${iso(prev.healthy)}`);
+    }
+    if (last !== undefined) prev = { wave: w, last, healthy: healthy.length ? Math.max(...healthy) : 0 };
+  }
+  const unapplied = waves.filter((w) => w.missing > 0).map((w) => `wave ${w.wave}: ${w.missing} of ${w.objects} not applied`);
+  return { app, waves, honoured: problems.length === 0, detail: [...problems, ...unapplied].join('; ') || 'in order' };
+}
+
+function argocdVersion(bin: string): string {
+  try {
+    return execFileSync(bin, ['version', '--client', '--short'], { encoding: 'utf8', env: { ...process.env, ARGOCD_BINARY_NAME: 'argocd' } }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface DeliverOptions {
+  readonly env: string;
+  readonly bin: Record<string, string>;
+  readonly log: (l: string) => void;
+  readonly settleMs: number;
+  readonly resyncSeconds: number;
+  readonly report: (r: ArgoCdReport) => void;
+}
+
+/** runCluster's `deliver`: commit, start Argo CD, bootstrap as the README says, wait for the Applications to settle. */
+function deliverWithArgoCd(o: DeliverOptions) {
+  return async ({ cp, dir, procs, manifests }: { cp: ControlPlane; dir: string; procs: Processes; manifests: readonly Manifest[] }): Promise<ApplyResult> => {
+    const { env, log } = o;
+    const t0 = Date.now();
+    const repo = new GitRepo(join(dir, 'git'));
+    const rewrites: Rewrite[] = [];
+    const inRepo = rewriteForSuite(manifests, repo.url, rewrites);
+    const revision = repo.commit(asFiles(env, inRepo), `generated/${env}`);
+    log(`argocd: committed generated/${env}/ (${inRepo.length} objects) to ${repo.url} at ${revision.slice(0, 12)}`);
+
+    // argocd-cm as the generated output ships it (health customizations and other settings), if it does.
+    const shipped = inRepo.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === 'argocd-cm');
+    const config = ((shipped?.object as any)?.data ?? {}) as Record<string, string>;
+    const healthCustomizations = Object.keys(config).filter((k) => k.startsWith('resource.customizations'));
+    const argo = await startArgoCd({ dir, cp, bin: o.bin, procs, repositories: [repo.url], config, resyncSeconds: o.resyncSeconds, log });
+    const tStarted = Date.now();
+
+    // The README: "root Application (app of apps) syncing `_argocd/`; apply it once to bootstrap".
+    const root = inRepo.find((m) => m.object.kind === 'Application' && m.object.metadata.labels?.['modelplane.io/component'] === 'root');
+    if (!root) throw new Error(`generated/${env}/_argocd has no root Application (label modelplane.io/component: root)`);
+    const rootName = root.object.metadata.name;
+    await cp.kube.apply(root.object);
+    log(`argocd: applied the root Application ${rootName} (generated/${env}/${root.file})`);
+    const bySuite = new Set([key({ kind: 'Application', namespace: ARGOCD_NAMESPACE, name: rootName })]);
+    let first = await firstWords(argo, rootName, procs);
+    let workaround: string | undefined;
+    const asReadme = !!first?.status?.operationState;
+    const controllerSaid = first ? describe(stateOf(first)) : `no status on ${rootName} within 90 s`;
+    log(`argocd: ${controllerSaid}`);
+    if (!asReadme) {
+      const project = root.object.spec && (root.object.spec as any).project;
+      const projectManifest = inRepo.find((m) => m.object.kind === 'AppProject' && m.object.metadata.name === project);
+      if (projectManifest) {
+        await cp.kube.apply(projectManifest.object);
+        bySuite.add(key({ kind: 'AppProject', namespace: projectManifest.object.metadata.namespace, name: project }));
+        workaround = `applied generated/${env}/${projectManifest.file} (AppProject ${project}, the root Application's project) before the root could sync`;
+        log(`argocd: workaround: ${workaround}`);
+        first = await firstWords(argo, rootName, procs);
+      }
+    }
+    const rootSynced = await argo.waitForApp(rootName, { sync: 'Synced' }, 180_000, procs).then(
+      () => Date.now(),
+      (e) => (log(`argocd: ${(e as Error).message}`), undefined),
+    );
+    const tBootstrap = Date.now();
+
+    // Wait for every Application of the environment to be Synced and Healthy (or the deadline).
+    const expected = inRepo.filter((m) => m.object.kind === 'Application').map((m) => m.object.metadata.name);
+    const deadline = Date.now() + o.settleMs;
+    let states: AppState[] = [];
+    let line = '';
+    for (;;) {
+      procs.assertRunning();
+      const apps = await argo.apps();
+      states = expected.map((n) => apps.find((a) => a.metadata.name === n)).map((a, i) => (a ? stateOf(a) : missingApp(expected[i])));
+      const synced = states.filter((s) => s.sync === 'Synced').length;
+      const healthy = states.filter((s) => s.health === 'Healthy').length;
+      const running = states.filter((s) => s.operation?.phase === 'Running').length;
+      const now = `argocd: Applications ${states.length - states.filter((s) => s.sync === 'absent').length}/${expected.length} present, Synced ${synced}, Healthy ${healthy}, syncing ${running}`;
+      if (now !== line) log(now);
+      line = now;
+      if ((synced === expected.length && healthy === expected.length && running === 0) || Date.now() > deadline) break;
+      await sleep(3000);
+    }
+    for (const s of states.filter((x) => x.sync !== 'Synced' || x.health !== 'Healthy')) log(`argocd: ${describe(s)}`);
+
+    // What Argo CD applied: each object of the repository that exists; failures as Argo CD quoted them.
+    const applied: Manifest[] = [];
+    const notApplied: ArgoCdReport['notApplied'] = [];
+    const appOfPath = new Map<string, string>();
+    for (const m of inRepo.filter((x) => x.object.kind === 'Application')) appOfPath.set(String((m.object.spec as any)?.source?.path ?? '').replace(`generated/${env}/`, ''), m.object.metadata.name);
+    for (const m of manifests) {
+      const inGit = inRepo[manifests.indexOf(m)];
+      if (await live(cp, inGit.object)) applied.push(m);
+      else notApplied.push({ kind: m.object.kind, namespace: m.object.metadata.namespace, name: m.object.metadata.name, file: m.file, app: appOfPath.get(rel(m.file)) });
+    }
+    const rejected: Rejection[] = [];
+    for (const s of states)
+      for (const f of s.syncFailures) {
+        const m = manifests.find((x) => key({ kind: x.object.kind, namespace: x.object.metadata.namespace, name: x.object.metadata.name }) === key(f));
+        rejected.push({ kind: f.kind, namespace: f.namespace, name: f.name, file: m?.file ?? `(Application ${s.name})`, message: `Argo CD (${s.name}): ${f.message ?? f.status}` });
+      }
+    const waves: WaveCheck[] = [];
+    for (const [path, app] of appOfPath) waves.push(await checkWaves(cp, app, inRepo.filter((m) => rel(m.file) === path), bySuite));
+
+    o.report({
+      env,
+      argocdVersion: argocdVersion(o.bin.argocd),
+      repoURL: repo.url,
+      revision,
+      healthCustomizations,
+      bootstrap: { asReadme, rootApplication: rootName, file: `generated/${env}/${root.file}`, controllerSaid, workaround, secondsToRootSynced: rootSynced && round((rootSynced - tStarted) / 1000) },
+      apps: states,
+      waves,
+      notApplied,
+      rewrites,
+      seconds: { argocdStart: round((tStarted - t0) / 1000), bootstrap: round((tBootstrap - tStarted) / 1000), settle: round((Date.now() - tBootstrap) / 1000) },
+    });
+    return { applied, rejected };
+  };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+const missingApp = (name: string): AppState => ({ name, project: '', sync: 'absent', health: 'absent', conditions: [], problems: [], syncFailures: [] });
+
+/** The root Application once the controller has said something about it: an operation started, or a condition. */
+async function firstWords(argo: ArgoCd, name: string, procs: Processes): Promise<any | undefined> {
+  const deadline = Date.now() + 90_000;
+  let app: any;
+  while (Date.now() < deadline) {
+    procs.assertRunning();
+    app = await argo.app(name);
+    if (app?.status?.operationState || app?.status?.conditions?.length) return app;
+    await sleep(1000);
+  }
+  return app?.status ? app : undefined;
+}
+
+export function argocdChecks(a: ArgoCdReport): Check[] {
+  const bad = a.apps.filter((s) => s.sync !== 'Synced' || s.health !== 'Healthy');
+  const problems = a.apps.flatMap((s) => s.problems.filter((p) => p.status === 'OutOfSync' || p.health === 'Degraded').map((p) => `${s.name}: ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.status}/${p.health ?? '-'}${p.message ? `: ${p.message}` : ''}`));
+  return [
+    { name: 'bootstrap from the root Application alone, as the README says', ok: a.bootstrap.asReadme, detail: a.bootstrap.asReadme ? undefined : `Argo CD: ${a.bootstrap.controllerSaid}` },
+    { name: 'every Application Synced', ok: a.apps.length > 0 && a.apps.every((s) => s.sync === 'Synced'), detail: `${a.apps.filter((s) => s.sync === 'Synced').length}/${a.apps.length}` },
+    { name: 'every Application Healthy', ok: a.apps.length > 0 && bad.every((s) => s.health === 'Healthy'), detail: `${a.apps.filter((s) => s.health === 'Healthy').length}/${a.apps.length}${bad.length ? `; ${bad.slice(0, 3).map((s) => describe(s)).join(' | ')}` : ''}` },
+    { name: 'sync waves honoured and every wave applied', ok: a.waves.every((w) => w.honoured) && a.notApplied.length === 0, detail: a.waves.filter((w) => w.detail !== 'in order').map((w) => `${w.app}: ${w.detail}`).slice(0, 4).join(' | ') || undefined },
+    { name: 'no Degraded or OutOfSync resource', ok: problems.length === 0, detail: problems.slice(0, 4).join(' | ') || undefined },
+  ];
+}
+
+export function argocdText(a: ArgoCdReport): string {
+  const out: string[] = [`== Argo CD: ${a.env} (${a.argocdVersion}) from ${a.repoURL} at ${a.revision.slice(0, 12)} ==`];
+  out.push(`bootstrap: applied ${a.bootstrap.file}; Argo CD: ${a.bootstrap.controllerSaid}`);
+  if (a.bootstrap.workaround) out.push(`  workaround: ${a.bootstrap.workaround}`);
+  if (a.bootstrap.secondsToRootSynced !== undefined) out.push(`  root Synced ${a.bootstrap.secondsToRootSynced} s after Argo CD started`);
+  out.push(`health customizations shipped in argocd-cm: ${a.healthCustomizations.length ? a.healthCustomizations.join(', ') : 'none (Argo CD built-in checks only)'}`);
+  out.push('');
+  for (const s of a.apps) {
+    out.push(`  ${s.name.padEnd(36)} ${s.sync.padEnd(10)} ${s.health.padEnd(12)} ${s.revision?.slice(0, 12) ?? ''}`);
+    if (s.operation && (s.operation.phase !== 'Succeeded' || s.sync !== 'Synced')) out.push(`      operation ${s.operation.phase}: ${s.operation.message ?? ''}`);
+    for (const c of s.conditions) out.push(`      ${c.type}: ${c.message}`);
+    for (const p of s.problems) out.push(`      ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}: ${p.status}, ${p.health ?? 'no health'}${p.message ? ` (${p.message})` : ''}`);
+    for (const f of s.syncFailures) out.push(`      sync failed: ${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name}: ${f.message ?? f.status}`);
+  }
+  out.push('\nsync waves (objects created per wave):');
+  for (const w of a.waves) out.push(`  ${w.app}: ${w.waves.map((x) => `${x.wave}: ${x.objects - x.missing}/${x.objects}${x.firstCreated ? ` ${x.firstCreated.slice(11, 19)}..${x.lastCreated!.slice(11, 19)}` : ''}${x.lastHealthy ? ` Ready ${x.lastHealthy.slice(11, 19)}` : ''}`).join(', ')} -> ${w.detail}`);
+  if (a.rewrites.length) out.push(`\nrewritten for the suite in ${a.rewrites.length} fields: ${[...new Set(a.rewrites.map((r) => `${r.field}: ${r.from} -> ${r.to}`))].slice(0, 6).join('; ')}`);
+  out.push(`seconds: Argo CD start ${a.seconds.argocdStart}, bootstrap ${a.seconds.bootstrap}, settle ${a.seconds.settle}`);
+  return out.join('\n');
+}
+
+export interface ArgoCdScenarioOptions {
+  readonly root: string;
+  readonly env: string;
+  readonly json: boolean;
+  readonly settleMs?: number;
+  readonly log: (l: string) => void;
+}
+
+export async function runArgoCdScenario(o: ArgoCdScenarioOptions, built: BuildResult): Promise<number> {
+  const platform = await readPlatform(o.root);
+  let report: ArgoCdReport | undefined;
+  const result: RunResult = await runCluster({
+    root: o.root,
+    env: o.env,
+    platform,
+    bin: built.bin,
+    analysis: true,
+    faultyCopy: false,
+    readyTimeoutMs: 120_000,
+    log: o.log,
+    deliver: deliverWithArgoCd({ env: o.env, bin: built.bin, log: o.log, settleMs: o.settleMs ?? 420_000, resyncSeconds: 10, report: (r) => (report = r) }),
+  });
+  if (!report) throw new Error('Argo CD delivered nothing (no report)');
+  const checks = [...argocdChecks(report), ...verifyChecks(result, true)];
+  const cluster = toJson(result, checks, built.seconds);
+  if (o.json) console.log(JSON.stringify({ argocd: report, cluster }, null, 2));
+  else console.log(`${argocdText(report)}\n\n${toText({ ...cluster, env: `${o.env} (delivered by Argo CD)` })}`);
+  return cluster.ok ? 0 : 1;
+}
