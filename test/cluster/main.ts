@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(`[cluster ${new Date().toISOString().slice(11, 19)}] ${line}`);
-  const built = await buildAll(log);
+  const built = await buildAll(log, args.command === 'argocd' || args.command === 'build' ? ['argocd'] : []);
   if (args.command === 'build') {
     log(`binaries in ${built.cacheDir}`);
     return 0;

@@ -79,12 +79,19 @@ export function componentDir(name: string, component: Component, version: string
   return join(cacheBase(), `${name}-${hash}`);
 }
 
-/** Builds every missing binary (one component at a time: the machines have 2 cores). */
-export async function buildAll(log: (line: string) => void): Promise<BuildResult> {
+/** Components only some commands need (Argo CD: about 9 minutes on an empty Go cache). */
+export const OPTIONAL_COMPONENTS: readonly string[] = ['argocd'];
+
+/**
+ * Builds every missing binary (one component at a time: the machines have 2 cores).
+ * Optional components are built only when `include` names them.
+ */
+export async function buildAll(log: (line: string) => void, include: readonly string[] = []): Promise<BuildResult> {
   const version = goVersion();
   const bin: Record<string, string> = {};
   const seconds: Record<string, number> = {};
   for (const [name, component] of Object.entries(components)) {
+    if (OPTIONAL_COMPONENTS.includes(name) && !include.includes(name)) continue;
     const dir = componentDir(name, component, version);
     const missing = Object.keys(component.binaries).filter((b) => !existsSync(join(dir, 'bin', b)));
     for (const b of Object.keys(component.binaries)) bin[b] = join(dir, 'bin', b);
