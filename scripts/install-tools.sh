@@ -1,11 +1,17 @@
 #!/bin/sh
-# Installs the real tools the tests run against: promtool and prometheus
-# (Debian's prometheus package) and git. Does nothing when they are present.
+# Installs the real tools the tests run against, from Debian's packages, when
+# they are missing: promtool and prometheus (prometheus), git, and for the
+# cluster suite etcd (etcd-server) and openssl. Go (1.26) must be on PATH: the
+# cluster suite builds the upstream controllers with it.
 set -eu
 missing=""
-command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
-command -v prometheus >/dev/null 2>&1 || case "$missing" in *prometheus*) ;; *) missing="$missing prometheus" ;; esac
-command -v git >/dev/null 2>&1 || missing="$missing git"
+need() { command -v "$1" >/dev/null 2>&1 || case " $missing " in *" $2 "*) ;; *) missing="$missing $2" ;; esac; }
+need promtool prometheus
+need prometheus prometheus
+need git git
+need etcd etcd-server
+need openssl openssl
+command -v go >/dev/null 2>&1 || echo "install-tools: Go is not on PATH; the cluster suite (npm run cluster) needs Go 1.26" >&2
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
   echo "install-tools: need$missing; install them (apt-get install -y --no-install-recommends$missing) and run again" >&2
