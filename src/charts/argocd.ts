@@ -4,7 +4,8 @@ import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedTeam
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { MANAGED_BY, syncWave, SyncWave } from './meta.js';
-import { ANALYSIS_TRIGGER, NotificationsConfig } from './notifications.js';
+import { argocdConfigManifest } from './argocd-health.js';
+import { ANALYSIS_RUN_ANNOTATION, ANALYSIS_TRIGGER, NotificationsConfig } from './notifications.js';
 
 /** Kinds a team's Application may create in its namespace (everything a model chart emits). */
 export const TEAM_RESOURCE_KINDS: readonly { group: string; kind: string }[] = [
@@ -26,24 +27,16 @@ export interface ArgoCdChartProps {
 }
 
 /**
- * `generated/<env>/_argocd/`: the root Application (app of apps, syncing this
- * folder), an AppProject per team and one for the platform, the platform
- * Application and one Application per model. Every object is in Argo CD's
- * namespace and carries the managed-by label: both are set here, once.
+ * `generated/<env>/_argocd/`, synced by the environment's root Application: an
+ * AppProject per team and one for the platform, the platform Application and
+ * one Application per model. The root Application itself and its project are
+ * in the bootstrap folder (`BootstrapChart`), so no prune can remove them.
+ * Every object is in Argo CD's namespace and carries the managed-by label:
+ * both are set here, once.
  */
 export class ArgoCdChart extends Chart {
   constructor(scope: Construct, id: string, { platform, env }: ArgoCdChartProps) {
     super(scope, id, { disableResourceNameHashes: true, namespace: platform.argocdNamespace, labels: { ...MANAGED_BY } });
-    const ns = platform.argocdNamespace;
-    new ApiObject(this, 'root', applicationManifest(platform, env, {
-      name: env.argocd.rootApplication,
-      project: env.argocd.platformProject,
-      path: env.argocd.rootPath,
-      server: 'https://kubernetes.default.svc',
-      namespace: ns,
-      wave: SyncWave.projects,
-      labels: { 'modelplane.io/component': 'root' },
-    }));
     new ApiObject(this, 'platform-project', { ...platformProjectManifest(platform, env) });
     new ApiObject(this, 'platform-app', applicationManifest(platform, env, {
       name: env.argocd.platformApplication,
@@ -53,11 +46,91 @@ export class ArgoCdChart extends Chart {
       wave: SyncWave.clusterScoped,
       labels: { 'modelplane.io/component': 'platform' },
     }));
-    new NotificationsConfig(this, 'notifications', { platform });
     for (const team of env.teams) new ApiObject(this, `project-${team.name}`, { ...teamProjectManifest(platform, env, team) });
     for (const model of env.models) new ApiObject(this, `app-${model.id}`, modelApplicationManifest(platform, env, model));
   }
 }
+
+/** Kinds the bootstrap project lets its Applications create in Argo CD's namespace. */
+export const BOOTSTRAP_RESOURCE_KINDS: readonly { group: string; kind: string }[] = [
+  { group: 'argoproj.io', kind: 'Application' },
+  { group: 'argoproj.io', kind: 'AppProject' },
+  { group: '', kind: 'ConfigMap' },
+];
+
+/**
+ * `generated/_bootstrap/`, applied once by hand (`kubectl apply -n argocd -f
+ * generated/_bootstrap/`): the bootstrap AppProject, which no Application
+ * syncs, the Application of the shared Argo CD configuration and one root
+ * Application per environment, all in that project. Nothing here depends on
+ * an object that only an Application creates.
+ */
+export class BootstrapChart extends Chart {
+  constructor(scope: Construct, id: string, { platform }: { platform: ResolvedPlatform }) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: platform.argocdNamespace, labels: { ...MANAGED_BY } });
+    new ApiObject(this, 'project', { ...bootstrapProjectManifest(platform) });
+    new ApiObject(this, 'shared', bootstrapApplicationManifest(platform, {
+      name: platform.argocd.sharedApplication,
+      path: platform.argocd.sharedPath,
+      labels: { 'modelplane.io/component': 'argocd' },
+    }));
+    for (const env of platform.environments)
+      new ApiObject(this, `root-${env.name}`, bootstrapApplicationManifest(platform, {
+        name: env.argocd.rootApplication,
+        path: env.argocd.rootPath,
+        labels: { 'modelplane.io/component': 'root', 'modelplane.io/environment': env.name },
+      }));
+  }
+}
+
+/**
+ * `generated/_argocd/`: what exists once per Argo CD, whatever the number of
+ * environments: the health customizations in `argocd-cm` and the
+ * notifications ConfigMap.
+ */
+export class ArgoCdSharedChart extends Chart {
+  constructor(scope: Construct, id: string, { platform }: { platform: ResolvedPlatform }) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: platform.argocdNamespace, labels: { ...MANAGED_BY } });
+    new ApiObject(this, 'argocd-cm', { ...argocdConfigManifest(platform) });
+    new NotificationsConfig(this, 'notifications', { platform });
+  }
+}
+
+function bootstrapProjectManifest(platform: ResolvedPlatform): IAppProject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: platform.argocd.bootstrapProject },
+    spec: {
+      description: 'modelplane bootstrap: the root Applications and the shared Argo CD configuration (applied by hand, synced by nobody)',
+      sourceRepos: [platform.repoURL],
+      destinations: [{ server: IN_CLUSTER, namespace: platform.argocdNamespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: BOOTSTRAP_RESOURCE_KINDS.map((k) => ({ ...k })),
+    },
+  };
+}
+
+function bootstrapApplicationManifest(platform: ResolvedPlatform, o: { name: string; path: string; labels: Record<string, string> }): IApplication {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: o.name, labels: o.labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+    spec: {
+      project: platform.argocd.bootstrapProject,
+      source: { repoURL: platform.repoURL, targetRevision: platform.targetRevision, path: o.path },
+      destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true'],
+        retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+      },
+    },
+  };
+}
+
+/** The cluster Argo CD runs in. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /** The platform's AppProject; namespace and managed-by come from the chart. */
 function platformProjectManifest(platform: ResolvedPlatform, env: ResolvedEnvironment): IAppProject {
@@ -71,7 +144,7 @@ function platformProjectManifest(platform: ResolvedPlatform, env: ResolvedEnviro
         sourceRepos: [platform.repoURL],
         destinations: [
           { server: env.cluster, namespace: '*' },
-          { server: 'https://kubernetes.default.svc', namespace: ns },
+          { server: IN_CLUSTER, namespace: ns },
         ],
         clusterResourceWhitelist: [
           { group: '', kind: 'Namespace' },
@@ -110,7 +183,11 @@ export function modelApplicationManifest(platform: ResolvedPlatform, env: Resolv
     namespace: model.namespace,
     wave: SyncWave.workloads,
     labels: { 'modelplane.io/model': model.id, 'modelplane.io/owner': model.owner, 'modelplane.io/tier': model.tier.name },
-    annotations: { [`notifications.argoproj.io/subscribe.${ANALYSIS_TRIGGER}.github`]: '' },
+    annotations: {
+      [`notifications.argoproj.io/subscribe.${ANALYSIS_TRIGGER}.github`]: '',
+      // The trigger fires on this run only, not on the previous step's (pruned last).
+      ...(model.canary ? { [ANALYSIS_RUN_ANNOTATION]: model.canary.analysisRun } : {}),
+    },
   });
 }
 

@@ -6,13 +6,17 @@ import { syncWave, SyncWave } from './meta.js';
 
 /** Trigger that model Applications subscribe to. */
 export const ANALYSIS_TRIGGER = 'on-analysis-finished';
+/** Annotation of a model's Application: the AnalysisRun of its current canary step. */
+export const ANALYSIS_RUN_ANNOTATION = 'modelplane.io/analysisrun';
 /** repository_dispatch event type that starts the promote workflow. */
 export const DISPATCH_EVENT = 'analysis-finished';
 
 
 /**
- * Argo CD Notifications: when an AnalysisRun of a model's Application turns
- * Healthy (Successful) or Degraded (Failed, Error), send GitHub a
+ * Argo CD Notifications: when the AnalysisRun of a model's current step (the
+ * one its Application's `modelplane.io/analysisrun` annotation names, never
+ * the previous step's, which is pruned last) turns Healthy (Successful),
+ * Degraded (Failed, Error) or Unknown (Inconclusive), send GitHub a
  * `repository_dispatch`, so the promote workflow runs at once and a failed
  * canary is rolled back in minutes, not at the next schedule. The token is the
  * `github-token` key of the `argocd-notifications-secret`.
@@ -23,7 +27,7 @@ export class NotificationsConfig extends ApiObject {
   }
 }
 
-/** Argo CD's notifications ConfigMap; namespace and managed-by come from the Argo CD chart. */
+/** Argo CD's notifications ConfigMap (one per Argo CD); namespace and managed-by come from the shared Argo CD chart. */
 export function notificationsManifest(platform: ResolvedPlatform): IConfigMap & { apiVersion: 'v1'; kind: 'ConfigMap' } {
     const repository = platform.githubRepository;
     return {
@@ -45,9 +49,9 @@ export function notificationsManifest(platform: ResolvedPlatform): IConfigMap & 
           '',
         ].join('\n'),
         [`trigger.${ANALYSIS_TRIGGER}`]: [
-          "- description: A canary step's AnalysisRun finished (Successful, Failed or Error)",
-          "  when: any(app.status.resources ?? [], {.kind == 'AnalysisRun' && .health != nil && .health.status in ['Healthy', 'Degraded']})",
-          '  oncePer: app.status.sync.revision',
+          "- description: The current canary step's AnalysisRun finished (Successful, Failed, Error or Inconclusive)",
+          `  when: app.metadata.annotations != nil && app.metadata.annotations['${ANALYSIS_RUN_ANNOTATION}'] != nil && any(app.status.resources ?? [], {.kind == 'AnalysisRun' && .name == app.metadata.annotations['${ANALYSIS_RUN_ANNOTATION}'] && .health != nil && .health.status in ['Healthy', 'Degraded', 'Unknown']})`,
+          `  oncePer: app.metadata.annotations['${ANALYSIS_RUN_ANNOTATION}']`,
           '  send: [github-repository-dispatch]',
           '',
         ].join('\n'),
@@ -57,7 +61,7 @@ export function notificationsManifest(platform: ResolvedPlatform): IConfigMap & 
           '    method: POST',
           `    path: /repos/${repository}/dispatches`,
           '    body: |',
-          `      {"event_type": "${DISPATCH_EVENT}", "client_payload": {"application": "{{.app.metadata.name}}", "revision": "{{.app.status.sync.revision}}"}}`,
+          `      {"event_type": "${DISPATCH_EVENT}", "client_payload": {"application": "{{.app.metadata.name}}", "analysisRun": "{{index .app.metadata.annotations \"${ANALYSIS_RUN_ANNOTATION}\"}}", "revision": "{{.app.status.sync.revision}}"}}`,
           '',
         ].join('\n'),
       },

@@ -57,6 +57,18 @@ export function platformProjectName(env: string): string {
   return `platform-${env}`;
 }
 
+/** The AppProject of the bootstrap Applications: created by the bootstrap apply, synced by nobody. */
+export const BOOTSTRAP_PROJECT = 'modelplane-bootstrap';
+
+/** The Application that syncs the Argo CD configuration shared by every environment. */
+export const SHARED_ARGOCD_APPLICATION = 'modelplane-argocd';
+
+/** Repository folder applied once by hand (`kubectl apply -f`): the bootstrap project and root Applications. */
+export const BOOTSTRAP_DIR = 'generated/_bootstrap';
+
+/** Repository folder of the Argo CD configuration emitted once per Argo CD (not per environment). */
+export const SHARED_ARGOCD_DIR = 'generated/_argocd';
+
 /** Repository folder of an environment's generated objects: `generated/prod`. */
 export function generatedDir(env: string): string {
   return `generated/${env}`;

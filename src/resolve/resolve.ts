@@ -29,6 +29,13 @@ import type {
 /** The extended resource GPUs are requested as when a pool names none. */
 export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 
+/**
+ * How long an InferenceService may stay not Ready before Argo CD reports it
+ * Degraded (a sync then fails instead of waiting forever on Pending GPU pods):
+ * image pull, model download and a GPU model's warmup fit in 15 minutes.
+ */
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 900;
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sortedKeys = (o: object | undefined) => Object.keys(o ?? {}).sort();
 
@@ -45,6 +52,13 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     repoURL: platform.repoURL,
     targetRevision: platform.targetRevision ?? 'main',
     argocdNamespace: platform.argocdNamespace ?? 'argocd',
+    argocd: {
+      bootstrapProject: names.BOOTSTRAP_PROJECT,
+      bootstrapPath: names.BOOTSTRAP_DIR,
+      sharedApplication: names.SHARED_ARGOCD_APPLICATION,
+      sharedPath: names.SHARED_ARGOCD_DIR,
+      defaultProgressDeadlineSeconds: DEFAULT_PROGRESS_DEADLINE_SECONDS,
+    },
     platformTeamGithub: platform.platformTeam.github,
     deploymentMode: platform.deploymentMode ?? 'Standard',
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',

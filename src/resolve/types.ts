@@ -19,6 +19,21 @@ export interface ResolvedPlatform {
   readonly repoURL: string;
   readonly targetRevision: string;
   readonly argocdNamespace: string;
+  /** The one Argo CD every environment is synced by: its bootstrap and shared configuration. */
+  readonly argocd: {
+    /** AppProject of the root Applications, applied by the bootstrap and synced by no Application. */
+    readonly bootstrapProject: string;
+    /** Folder applied by hand once: `kubectl apply -n <ns> -f <bootstrapPath>`. */
+    readonly bootstrapPath: string;
+    /** Application syncing `sharedPath` (argocd-cm health customizations, notifications). */
+    readonly sharedApplication: string;
+    readonly sharedPath: string;
+    /**
+     * Seconds an InferenceService may stay not Ready before its health turns
+     * Degraded, when it carries no `modelplane.io/progress-deadline-seconds`.
+     */
+    readonly defaultProgressDeadlineSeconds: number;
+  };
   readonly platformTeamGithub: string;
   readonly deploymentMode: string;
   readonly serviceAccountAnnotation: string;

@@ -26,9 +26,12 @@ interface K8sObject {
 
 interface Emitted {
   readonly path: string;
+  /** The environment, or '' for what exists once per Argo CD (`generated/_argocd`, `generated/_bootstrap`). */
   readonly env: string;
-  /** Folder under generated/<env>/: `_platform`, `_argocd` or a model id. */
+  /** Folder under generated/<env>/ (`_platform`, `_argocd` or a model id), or under generated/ for shared folders. */
   readonly dir: string;
+  /** The folder, as Applications name it: `generated/prod/_platform`, `generated/_argocd`. */
+  readonly folder: string;
   readonly object: K8sObject;
 }
 
@@ -45,8 +48,10 @@ const emitted: Emitted[] = files
     const list = Array.isArray(docs) ? docs : [];
     if (list.length !== 1) throw new Error(`${f.path}: ${list.length} YAML documents`);
     if (list[0].errors.length > 0) throw new Error(`${f.path}: ${list[0].errors.map((e) => e.message).join('; ')}`);
-    const [, env, dir] = f.path.split('/');
-    return { path: f.path, env, dir, object: list[0].toJS() as K8sObject };
+    const parts = f.path.split('/');
+    const shared = parts[1].startsWith('_');
+    const [env, dir] = shared ? ['', parts[1]] : [parts[1], parts[2]];
+    return { path: f.path, env, dir, folder: path.posix.dirname(f.path), object: list[0].toJS() as K8sObject };
   });
 
 const ofKind = (kind: string) => emitted.filter((e) => e.object.kind === kind);
@@ -79,9 +84,11 @@ describe('synthesized reference platform', () => {
 
   it('names every file <kind>-<name>.yaml in its environment folder', () => {
     for (const { path: p, env, dir, object } of emitted) {
-      expect(platformDefinition.environments[env], p).toBeDefined();
-      expect(dir === '_platform' || dir === '_argocd' || modelDefinitions.has(dir), p).toBe(true);
-      const base = path.posix.basename(p);
+      if (env === '') expect(['_argocd', '_bootstrap'], p).toContain(dir);
+      else expect(platformDefinition.environments[env], p).toBeDefined();
+      if (env !== '') expect(dir === '_platform' || dir === '_argocd' || modelDefinitions.has(dir), p).toBe(true);
+      // The bootstrap folder orders its files for `kubectl apply -f`: `0-appproject-…`, `1-application-…`.
+      const base = path.posix.basename(p).replace(dir === '_bootstrap' ? /^\d-/ : /^$/, '');
       expect(base.startsWith(`${object.kind.toLowerCase()}-`) && base.endsWith(`${object.metadata.name}.yaml`), p).toBe(true);
     }
   });
@@ -173,25 +180,33 @@ describe('synthesized reference platform', () => {
 
   describe('Argo CD', () => {
     const applications = ofKind('Application');
-    const projects = new Map(ofKind('AppProject').map((e) => [`${e.env}/${e.object.metadata.name}`, e.object]));
+    // Every AppProject by name: Argo CD has one namespace of projects, whatever the environment.
+    const projects = new Map(ofKind('AppProject').map((e) => [e.object.metadata.name, e.object]));
+    const synced = emitted.filter((e) => e.dir !== '_bootstrap');
 
-    it('syncs every folder with exactly one Application of the same environment', () => {
-      const folders = [...new Set(emitted.map((e) => `generated/${e.env}/${e.dir}`))];
+    it('has AppProject names unique across environments (one Argo CD holds them all)', () => {
+      expect(projects.size).toBe(ofKind('AppProject').length);
+    });
+
+    it('syncs every folder but the bootstrap with exactly one Application of the same environment', () => {
+      const folders = [...new Set(synced.map((e) => e.folder))];
       for (const folder of folders) {
         const syncing = applications.filter((a) => a.object.spec!.source.path === folder);
         expect(syncing.map((a) => a.path), folder).toHaveLength(1);
-        expect(syncing[0].env).toBe(folder.split('/')[1]);
+        const env = emitted.find((e) => e.folder === folder)!.env;
+        if (env !== '') expect(syncing[0].object.metadata.labels?.['modelplane.io/environment'], folder).toBe(env);
       }
       for (const a of applications) expect(folders, a.path).toContain(a.object.spec!.source.path);
+      expect(applications.filter((a) => a.object.spec!.source.path.startsWith('generated/_bootstrap'))).toEqual([]);
     });
 
     it("puts every object where its Application's AppProject allows it", () => {
       const problems: string[] = [];
-      for (const e of emitted) {
-        const app = applications.find((a) => a.object.spec!.source.path === `generated/${e.env}/${e.dir}`)!.object;
-        const project = projects.get(`${e.env}/${app.spec!.project}`);
+      for (const e of synced) {
+        const app = applications.find((a) => a.object.spec!.source.path === e.folder)!.object;
+        const project = projects.get(app.spec!.project);
         if (!project) {
-          problems.push(`${e.path}: Application ${app.metadata.name} names AppProject ${app.spec!.project}, which is not emitted in ${e.env}`);
+          problems.push(`${e.path}: Application ${app.metadata.name} names AppProject ${app.spec!.project}, which is not emitted`);
           continue;
         }
         const spec = project.spec!;
@@ -260,7 +275,7 @@ describe('synthesized reference platform', () => {
     it('writes no timestamp that is not in the definitions', () => {
       const today = new Date().toISOString().slice(0, 10);
       for (const f of files) {
-        expect(f.content, f.path).not.toMatch(/creationTimestamp/);
+        expect(f.content, f.path).not.toMatch(/^\s*creationTimestamp:/m);
         for (const [stamp] of f.content.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[0-9:.]*Z?/g)) expect(definitionText, `${f.path}: ${stamp}`).toContain(stamp);
         if (f.content.includes(today)) expect(definitionText, `${f.path}: today's date`).toContain(today);
       }
