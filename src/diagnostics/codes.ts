@@ -80,6 +80,8 @@ export const CATALOGUE = {
   MP7007: { severity: 'warning', meaning: 'a live version\'s lineage.image differs from the image of the runtime that serves it' },
   MP7008: { severity: 'error', meaning: 'a definition contains what looks like a credential (access key, private key, token, password)' },
   MP7009: { severity: 'error', meaning: 'a GPU pool without taints, or a CPU pool with a GPU taint' },
+  // MP8xxx: delivery (src/validate/gates-route.ts, gates-analysis.ts)
+  MP8001: { severity: 'error', meaning: 'an emitted HTTPRoute breaks a limit the API server enforces (Gateway API CRD schema or CEL rule: 16 rules, 64 matches per rule, 128 matches in all, path and header rules, weights)' },
 } as const satisfies Record<`MP${number}`, CodeEntry>;
 
 export type Code = keyof typeof CATALOGUE;

@@ -4,6 +4,7 @@ import type { ResolvedPlatform } from '../resolve/index.js';
 import { checkCapacity, checkServing, checkTierMinimums } from './gates-capacity.js';
 import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
+import { checkRoutes } from './gates-route.js';
 import { checkWarmPools } from './gates-warm-pool.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
 
@@ -13,7 +14,8 @@ import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolic
  * - release (MP5xxx): approval, offline evaluation gates, evaluated artifact, training/serving skew;
  * - serving (MP6xxx): pool capacity for the warm pools, one replica per node, latency budget, replicas;
  * - privacy and supply chain (MP7xxx): payload logging of pii models, log sinks, per-user metric
- *   labels, artifact prefixes and schemes, image digests, credentials, pool isolation.
+ *   labels, artifact prefixes and schemes, image digests, credentials, pool isolation;
+ * - delivery (MP8xxx): emitted HTTPRoutes within the API server's CEL and schema limits.
  *
  * Pure and deterministic for a given `now`. `resolved` is the platform resolved
  * from `definitions`, which must be the definitions that passed the schema and
@@ -35,6 +37,7 @@ export function checkGates(resolved: ResolvedPlatform, definitions: Definitions,
     checkReleaseGates(context, m, found);
     checkServing(context, m, found);
     checkModelSecurity(context, m, found);
+    checkRoutes(context, m, found);
   }
   for (const loaded of [platform, ...definitions.policies, ...definitions.models]) checkCredentials(loaded, found);
   return found.list;

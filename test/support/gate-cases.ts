@@ -489,4 +489,17 @@ export const GATE_CASES: Case[] = [
     change: (d) => void (d.platform.value.nodePools['cpu-general'].taints = [{ key: 'modelplane.io/pool', value: 'cpu-general', effect: 'NoSchedule' }]),
     expected: [],
   },
+  // 8. Routes the API server would reject (the HTTPRoute CRD's CEL rules)
+  {
+    title: 'rejects a route with more than 128 matches across its rules, though each rule is within 64',
+    change: (d) => {
+      const m = modelOf(d, 'search-ranker');
+      m.versions.push({ ...structuredClone(m.versions[0]), version: '2.2.0' });
+      const tenants: Record<string, string> = {};
+      for (let i = 0; i < 15; i++) tenants[`tenant-a${i}`] = '2.3.1';
+      for (let i = 0; i < 15; i++) tenants[`tenant-b${i}`] = '2.2.0';
+      m.deploy.prod.tenants = tenants;
+    },
+    expected: ['models/search-ranker.ts MP8001 deploy.prod.tenants'],
+  },
 ];
