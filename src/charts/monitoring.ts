@@ -31,7 +31,7 @@ export class ModelPodMonitor extends ApiObject {
 }
 
 /** The PodMonitor of a model; namespace and shared labels come from the chart. */
-export function podMonitorManifest({ model }: MonitoringProps): IPodMonitor {
+export function podMonitorManifest({ platform, model }: MonitoringProps): IPodMonitor {
     const relabelings = [
       ...POD_LABELS.map((l) => ({ sourceLabels: [`__meta_kubernetes_pod_label_modelplane_io_${l}`], targetLabel: l, action: 'replace' as const })),
       { sourceLabels: ['__meta_kubernetes_pod_label_modelplane_io_environment'], targetLabel: 'environment', action: 'replace' as const },
@@ -39,13 +39,14 @@ export function podMonitorManifest({ model }: MonitoringProps): IPodMonitor {
     return {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
-      metadata: { name: model.id, labels: labels(model), annotations: syncWave(SyncWave.routing) },
+      metadata: { name: model.id, labels: { ...labels(model), ...platform.monitorSelectorLabels }, annotations: syncWave(SyncWave.routing) },
       spec: {
         selector: { matchLabels: { 'modelplane.io/model': model.id } },
         namespaceSelector: { matchNames: [model.namespace] },
         podMetricsEndpoints: [
-          { port: 'http', path: '/metrics', interval: '15s', relabelings },
-          { port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s', relabelings },
+          // honorLabels false: a runtime's own `model` or `version` label never overwrites the pod's.
+          { port: 'http', path: '/metrics', interval: '15s', honorLabels: false, relabelings },
+          { port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s', honorLabels: false, relabelings },
         ],
       },
     };
@@ -64,7 +65,7 @@ export function prometheusRuleManifest({ platform, model }: MonitoringProps): IP
     return {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: { name: model.id, labels: { ...labels(model), 'prometheus': 'modelplane' }, annotations: syncWave(SyncWave.routing) },
+      metadata: { name: model.id, labels: { ...labels(model), ...platform.monitorSelectorLabels }, annotations: syncWave(SyncWave.routing) },
       spec: {
         groups: [
           { name: model.ruleGroups.recording, interval: '30s', rules: recording.map((r) => ({ record: r.record, expr: r.expr, labels: r.labels })) },

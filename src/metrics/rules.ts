@@ -147,7 +147,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
     const deadline = policy ? stepDeadlineSeconds(policy, model.canary.step) : 3600;
     alerts.push({
       alert: 'ModelCanaryStuck',
-      expr: `max(analysis_run_phase{namespace="${model.namespace}",name="${names.analysisRunName(model.id, model.canary.version, model.canary.step)}",phase=~"Pending|Running"}) == 1`,
+      expr: `max(analysis_run_info{namespace="${model.namespace}",name="${names.analysisRunName(model.id, model.canary.version, model.canary.step)}",phase=~"Pending|Running"}) == 1`,
       for: `${deadline}s`,
       labels: { ...route, severity: 'ticket' },
       annotations: { summary: `canary ${model.canary.version} of ${model.id} in ${model.env} has been at step ${model.canary.step} longer than its deadline (${deadline} s): is the promoter running?` },

@@ -36,6 +36,9 @@ export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
  */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 900;
 
+/** What the platform's Prometheus selects monitoring objects by (README: its podMonitorSelector and ruleSelector). */
+export const DEFAULT_MONITOR_SELECTOR_LABELS: Readonly<Record<string, string>> = { prometheus: 'modelplane' };
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sortedKeys = (o: object | undefined) => Object.keys(o ?? {}).sort();
 
@@ -63,6 +66,7 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     deploymentMode: platform.deploymentMode ?? 'Standard',
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
     metricSources: resolveMetricSources(platform),
+    monitorSelectorLabels: { ...DEFAULT_MONITOR_SELECTOR_LABELS },
     githubRepository: githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY',
     policies: [...definitions.policies].map((p) => resolvePolicy(p)).sort(byName),
     environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, definitions.policies, models, env)),

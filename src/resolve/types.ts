@@ -38,6 +38,11 @@ export interface ResolvedPlatform {
   readonly deploymentMode: string;
   readonly serviceAccountAnnotation: string;
   readonly metricSources: ResolvedMetricSources;
+  /**
+   * Labels the platform's Prometheus selects PodMonitors and PrometheusRules by
+   * (`podMonitorSelector`, `ruleSelector`): every monitoring object carries them.
+   */
+  readonly monitorSelectorLabels: Readonly<Record<string, string>>;
   /** `owner/name` of the repository on GitHub, or `OWNER/REPOSITORY` when repoURL is not a GitHub URL. */
   readonly githubRepository: string;
   /** Rollout policies, sorted by name. */
