@@ -8,8 +8,9 @@ export default defineRolloutPolicy({
     { weight: 50, pause: '5m' },
   ],
   analysis: {
-    interval: '1m',
-    count: 5,
+    // Measured to the end of each step (derived count): a marginal regression can no longer pass a 5-minute step.
+    interval: '30s',
+    window: '2m',
     failureLimit: 1,
   },
   gates: {

@@ -203,6 +203,8 @@ export default definePlatform({
       batching: false,
       // Errors instead of warnings for replica shortfalls, simulated ramps, 2 replicas in production, paging alerts.
       strict: true,
+      // Worst case from a regression's start to traffic on stable (`modelplane plan` prints each tier's).
+      rollbackObjectiveSeconds: 180,
     },
     standard: {
       priority: 100000,
@@ -210,6 +212,7 @@ export default definePlatform({
       availability: 0.995,
       minReplicas: { staging: 1, prod: 2 },
       headroom: 1.3,
+      rollbackObjectiveSeconds: 300,
     },
     // Offline scoring and internal tools: no latency budget.
     batch: {
@@ -217,6 +220,7 @@ export default definePlatform({
       availability: 0.99,
       minReplicas: { staging: 1, prod: 1 },
       headroom: 1.1,
+      rollbackObjectiveSeconds: 900,
     },
   },
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, type AnalysisCheck } from '../metrics/index.js';
+import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, tierTiming, type AnalysisCheck } from '../metrics/index.js';
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
 import type { IAnalysisRun } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun';
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
@@ -17,14 +17,21 @@ export interface AnalysisProps {
 /** Consecutive query errors (Prometheus not answering) after which a metric is in Error, which rolls back. */
 export const CONSECUTIVE_ERROR_LIMIT = 2;
 
-function metrics(platform: ResolvedPlatform, policy: ResolvedPolicy, checks: readonly AnalysisCheck[]): IAnalysisTemplate['spec']['metrics'] {
-  const a = policy.analysis;
+/**
+ * The metrics of a step: the model's tier timing under the policy, measured
+ * until every regression that starts during the step has had its
+ * `failureLimit + 1` measurements (`count` of that step; a template, used by
+ * every step, takes the largest).
+ */
+function metrics(platform: ResolvedPlatform, model: ResolvedModel, policy: ResolvedPolicy, checks: readonly AnalysisCheck[], step?: number): IAnalysisTemplate['spec']['metrics'] {
+  const t = tierTiming(policy, model.tier.name);
+  const count = step === undefined ? Math.max(...t.counts, 1) : (t.counts[step] ?? Math.max(...t.counts, 1));
   return checks.map((check) => ({
     name: check.name,
-    interval: a.interval,
-    initialDelay: a.interval,
-    count: a.count,
-    failureLimit: a.failureLimit,
+    interval: t.interval,
+    initialDelay: t.interval,
+    count,
+    failureLimit: t.failureLimit,
     consecutiveErrorLimit: CONSECUTIVE_ERROR_LIMIT,
     successCondition: argoCondition(check),
     provider: {
@@ -57,7 +64,7 @@ export function analysisTemplateManifest({ platform, model, policy, templateName
     metadata: { name: templateName, labels: labels(policy), annotations: syncWave(SyncWave.analysis) },
     spec: {
       args: [{ name: 'namespace' }, { name: 'canary-workload' }, { name: 'stable-workload' }],
-      metrics: metrics(platform, policy, analysisChecks(platform, model, policy, TEMPLATE_BINDING)),
+      metrics: metrics(platform, model, policy, analysisChecks(platform, model, policy, TEMPLATE_BINDING)),
     },
   };
 }
@@ -97,7 +104,7 @@ export function analysisRunManifest({ platform, model, policy, templateName }: A
         },
       },
       spec: {
-        metrics: metrics(platform, policy, analysisChecks(platform, model, policy, canaryBinding(model))),
+        metrics: metrics(platform, model, policy, analysisChecks(platform, model, policy, canaryBinding(model)), canary.step),
       },
     };
 }

@@ -45,8 +45,8 @@ export function podMonitorManifest({ platform, model }: MonitoringProps): IPodMo
         namespaceSelector: { matchNames: [model.namespace] },
         podMetricsEndpoints: [
           // honorLabels false: a runtime's own `model` or `version` label never overwrites the pod's.
-          { port: 'http', path: '/metrics', interval: '15s', honorLabels: false, relabelings },
-          { port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s', honorLabels: false, relabelings },
+          { port: 'http', path: '/metrics', interval: `${platform.rollbackPath.scrapeSeconds}s`, honorLabels: false, relabelings },
+          { port: 'http-envoy-prom', path: '/stats/prometheus', interval: `${platform.rollbackPath.scrapeSeconds}s`, honorLabels: false, relabelings },
         ],
       },
     };

@@ -25,7 +25,7 @@ export async function computePlan(root: string, base: string): Promise<{ plan: P
   const messages: string[] = [];
   const head = await compile(root, { render: false });
   if (!head.platform) {
-    return { plan: { base, environments: [], newWarnings: [], clearedWarnings: [], empty: true }, errors: true, output: messages };
+    return { plan: { base, environments: [], newWarnings: [], clearedWarnings: [], empty: true, rollbackBudgets: [] }, errors: true, output: messages };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'modelplane-plan-'));
   const worktree = path.join(dir, 'base');

@@ -126,6 +126,12 @@ const TierSchema = closed('A service tier: priority, latency budget and replica 
       'Strict tiers: a minimum below the warm pool is an error (not a warning), the declared traffic ramp is simulated, production needs at least 2 minimum replicas, and SLO alerts page instead of opening a ticket. Default: false.',
     ),
   ),
+  rollbackObjectiveSeconds: optional(
+    integer(
+      "Longest tolerated time, worst case, from a regression's start to traffic back on stable (canary analysis detection plus the platform's `rollbackPath`); `validate` refuses a policy that cannot meet it (MP8003). Default: 180 on strict tiers, 900 otherwise.",
+      { minimum: 1, maximum: 86400 },
+    ),
+  ),
 });
 export interface TierDefinition extends Static<typeof TierSchema> {}
 
@@ -184,6 +190,16 @@ const AutoscalingSchema = closed('How the autoscalers behave; `simulate` and the
 export interface AutoscalingDefinition extends Static<typeof AutoscalingSchema> {}
 
 /** JSON Schema of `definePlatform({...})`. */
+const seconds = (description: string) => optional(number(description, { minimum: 0, maximum: 86400 }));
+const RollbackPathSchema = closed('Declared latencies, in seconds, of the path from a failed analysis to traffic on stable.', {
+  promoterReactionSeconds: seconds('Failed AnalysisRun → the promoter\'s decision (`promote --watch`). Default: 5.'),
+  checkSeconds: seconds('The rollback commit\'s check (`synth --check`). Default: 30.'),
+  mergeSeconds: seconds('Merge or direct push of the rollback. Default: 10.'),
+  refreshSeconds: seconds('Push → Argo CD refresh of the Application (refresh annotation). Default: 5.'),
+  syncSeconds: seconds('Refresh → the HTTPRoute applied. Default: 30.'),
+  scrapeSeconds: seconds('Prometheus scrape interval of the model pods (the PodMonitors\'). Default: 15.'),
+});
+
 export const PlatformSchema = closed('The platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`).', {
   repoURL: matching('Git repository Argo CD reads `generated/` from.', '^(https://|ssh://|git@)\\S+$', 'an https:// or ssh git URL'),
   targetRevision: optional(name('Git revision Argo CD follows. Default: \'main\'.')),
@@ -206,8 +222,10 @@ export const PlatformSchema = closed('The platform: environments, node pools, te
       named<LoggingSinksDefinition>(LoggingSinksSchema),
     ),
   ),
+  rollbackPath: optional(described('Latencies of the rollback path, for the rollback budget of each tier. Default: see each field.', RollbackPathSchema)),
 });
 export interface PlatformDefinition extends Static<typeof PlatformSchema> {}
+export interface RollbackPathDefinition extends Static<typeof RollbackPathSchema> {}
 
 /** Declares the platform: environments, node pools, teams, tiers and runtimes (`policies/platform.ts`). */
 export function definePlatform(definition: PlatformDefinition): PlatformDefinition {

@@ -48,9 +48,21 @@ export interface QualityCheckDefinition extends Static<typeof QualityCheckSchema
 /** A list of quality checks (a model's or a policy's `quality`). */
 export const qualityChecks = (description: string) => list(description, named<QualityCheckDefinition>(QualityCheckSchema), { maxItems: 20 });
 
+const TierAnalysisSchema = closed("A tier's analysis settings under a policy.", {
+  interval: optional(duration('Time between measurements. Default: the policy\'s interval.')),
+  window: optional(duration('Range of rate() and increase() in queries. Default: the policy\'s window.')),
+  failureLimit: optional(count('Failed measurements tolerated before the step fails. Default: the policy\'s failureLimit.')),
+});
+/** A tier's analysis settings under a policy. */
+export interface TierAnalysisDefinition extends Static<typeof TierAnalysisSchema> {}
+
 const AnalysisSchema = closed('How each canary step is measured.', {
   interval: duration('Time between measurements, e.g. `1m`.'),
-  count: positiveCount('Measurements per step.'),
+  count: optional(
+    positiveCount(
+      'Measurements per step. A count that ends the analysis before a regression starting late in the step can fail it is refused (MP8002). Default: enough that every regression starting during the step fails it, ceil((pause + scrape + window − interval) / interval) + failureLimit + 1.',
+    ),
+  ),
   failureLimit: count('Failed measurements tolerated before the step fails.'),
   metrics: optional(list('Built-in checks run at each step. Default: all of them.', BuiltInCheckSchema)),
   maxErrorRatio: optional(number('Highest tolerated ratio of failed requests. Default: 0.01.', { minimum: 0, maximum: 1 })),
@@ -58,6 +70,12 @@ const AnalysisSchema = closed('How each canary step is measured.', {
   minRequests: optional(count('Canary requests needed in the window for a step to count; fewer is a failure, never a pass. Default: 50.')),
   window: optional(duration('Range of rate() and increase() in queries. Default: \'5m\'.')),
   quality: optional(qualityChecks('Quality and drift checks that apply to every model under this policy. Default: [].')),
+  tiers: optional(
+    map(
+      "Faster analysis for some tiers, by tier name, e.g. `{ critical: { interval: '20s', window: '1m', failureLimit: 1 } }`; the count is then derived for each step (a declared `count` applies to the policy's own interval only). Default: {} (every tier uses the settings above).",
+      named<TierAnalysisDefinition>(TierAnalysisSchema),
+    ),
+  ),
 });
 export interface AnalysisDefinition extends Static<typeof AnalysisSchema> {}
 

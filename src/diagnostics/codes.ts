@@ -82,6 +82,8 @@ export const CATALOGUE = {
   MP7009: { severity: 'error', meaning: 'a GPU pool without taints, or a CPU pool with a GPU taint' },
   // MP8xxx: delivery (src/validate/gates-route.ts, gates-analysis.ts)
   MP8001: { severity: 'error', meaning: 'an emitted HTTPRoute breaks a limit the API server enforces (Gateway API CRD schema or CEL rule: 16 rules, 64 matches per rule, 128 matches in all, path and header rules, weights)' },
+  MP8002: { severity: 'error', meaning: 'a rollout policy\'s analysis ends before a regression that starts late in a step can fail it (count too small)' },
+  MP8003: { severity: 'error', meaning: 'the worst case from a regression\'s start to traffic on stable exceeds the tier\'s rollbackObjectiveSeconds' },
 } as const satisfies Record<`MP${number}`, CodeEntry>;
 
 export type Code = keyof typeof CATALOGUE;

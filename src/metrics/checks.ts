@@ -2,6 +2,7 @@ import type { BuiltInCheck, QualityCheckDefinition } from '../definitions/index.
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
 import { bindQuery, bindSelector, type AnalysisBinding } from './bind.js';
 import { holds, validCondition, type Comparison } from './condition.js';
+import { tierTiming } from './duration.js';
 
 /**
  * One canary check as data: the query, and the comparison its single value
@@ -26,9 +27,10 @@ interface CheckContext {
 
 /** The checks modelplane builds from the platform's request metrics, in this order; undefined where a check does not apply. */
 const BUILT_IN: { readonly [K in BuiltInCheck]: (c: CheckContext) => AnalysisCheck | undefined } = {
-  'request-count': ({ platform, policy, bind }) => {
+  'request-count': (c) => {
+    const { platform, policy, bind } = c;
     const { requests } = platform.metricSources;
-    const a = policy.analysis;
+    const a = { ...policy.analysis, window: windowOf(c) };
     return {
       name: 'request-count',
       query: `sum(increase(${requests.total}{${bindSelector(requests.selector, bind.namespace, bind.canaryWorkload)}}[${a.window}]))`,
@@ -37,9 +39,10 @@ const BUILT_IN: { readonly [K in BuiltInCheck]: (c: CheckContext) => AnalysisChe
       description: `canary requests in ${a.window}`,
     };
   },
-  'error-rate': ({ platform, policy, bind }) => {
+  'error-rate': (c) => {
+    const { platform, policy, bind } = c;
     const { requests } = platform.metricSources;
-    const a = policy.analysis;
+    const a = { ...policy.analysis, window: windowOf(c) };
     const selector = bindSelector(requests.selector, bind.namespace, bind.canaryWorkload);
     return {
       name: 'error-rate',
@@ -72,9 +75,13 @@ const BUILT_IN: { readonly [K in BuiltInCheck]: (c: CheckContext) => AnalysisChe
 /** Every built-in check, in the order a policy lists them by default. The one list of them. */
 export const BUILT_IN_CHECKS = Object.keys(BUILT_IN) as readonly BuiltInCheck[];
 
-function p99({ platform, policy, bind }: CheckContext, workload: string): string {
+/** The query window of the model's tier under the policy. */
+const windowOf = (c: CheckContext) => tierTiming(c.policy, c.model.tier.name).window;
+
+function p99(c: CheckContext, workload: string): string {
+  const { platform, bind } = c;
   const { requests } = platform.metricSources;
-  const window = policy.analysis.window;
+  const window = windowOf(c);
   return `histogram_quantile(0.99, sum by (le) (rate(${requests.durationBucketMs}{${bindSelector(requests.selector, bind.namespace, workload)}}[${window}])))`;
 }
 

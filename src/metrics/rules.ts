@@ -144,7 +144,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
   }
   if (model.canary) {
     const policy = platform.policies.find((p) => p.name === model.canary!.policy);
-    const deadline = policy ? stepDeadlineSeconds(policy, model.canary.step) : 3600;
+    const deadline = policy ? stepDeadlineSeconds(policy, model.canary.step, model.tier.name) : 3600;
     alerts.push({
       alert: 'ModelCanaryStuck',
       expr: `max(analysis_run_info{namespace="${model.namespace}",name="${names.analysisRunName(model.id, model.canary.version, model.canary.step)}",phase=~"Pending|Running"}) == 1`,

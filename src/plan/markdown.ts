@@ -22,14 +22,35 @@ function weights(s?: ModelState): string {
   return Object.entries(s.weights).map(([v, w]) => `${v} ${w}%`).join(' / ');
 }
 
+const secs = (n: number | undefined) => (n === undefined ? 'passes' : `${n} s`);
+
+/** Each tier's worst-case rollback time, from the same model `validate` enforces. */
+export function budgetMarkdown(budgets: Plan['rollbackBudgets']): string[] {
+  if (budgets.length === 0) return [];
+  const lines = [
+    '### Rollback budget (worst case)',
+    '',
+    'From a regression\'s start to traffic on stable: detection by the step\'s analysis (severe regression; marginal in brackets), then the declared rollback path (promoter, check, merge, Argo CD refresh and sync).',
+    '',
+    '| policy | tier | measured | fails at | step analysis | detection | rollback path | worst case | objective |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const b of budgets)
+    lines.push(
+      `| ${b.policy} (${b.envs.join(', ')}) | ${b.tier} | every ${b.intervalSeconds} s over ${b.windowSeconds} s | ${b.failuresToFail} failures | ${b.count} × ${b.intervalSeconds} s = ${b.runSeconds} s for a ${b.pauseSeconds} s pause | ${secs(b.detectionSevereSeconds)} (${secs(b.detectionMarginalSeconds)}) | ${b.pathSeconds} s | ${b.totalSeconds === undefined ? `a regression after ${b.passesIfStartingAfterSeconds ?? 0} s passes` : `**${b.totalSeconds} s**`} | ${b.objectiveSeconds} s${b.totalSeconds !== undefined && b.totalSeconds <= b.objectiveSeconds ? ' ✓' : ' ✗'} |`,
+    );
+  return [...lines, ''];
+}
+
 const arrow = (before: string, after: string) => (before === after ? before : `${before} → ${after}`);
 
 /** The plan as Markdown: a table per environment, a Mermaid diagram per changed split, warnings. */
 export function planMarkdown(plan: Plan): string {
   const lines = [PLAN_MARKER, `## modelplane plan against \`${plan.base}\``, ''];
   if (plan.empty) {
-    lines.push('This change touches nothing that serves traffic: no model, version, weight, replica or warning changes.');
-    return `${lines.join('\n')}\n`;
+    lines.push('This change touches nothing that serves traffic: no model, version, weight, replica or warning changes.', '');
+    lines.push(...budgetMarkdown(plan.rollbackBudgets));
+    return `${lines.join('\n').trimEnd()}\n`;
   }
   for (const env of plan.environments) {
     if (env.changes.length === 0) continue;
@@ -59,5 +80,6 @@ export function planMarkdown(plan: Plan): string {
   }
   if (plan.newWarnings.length) lines.push('### New warnings', '', ...plan.newWarnings.map((d) => `- \`${formatDiagnostic(d)}\``), '');
   if (plan.clearedWarnings.length) lines.push('### Cleared warnings', '', ...plan.clearedWarnings.map((d) => `- ~~\`${formatDiagnostic(d)}\`~~`), '');
+  lines.push(...budgetMarkdown(plan.rollbackBudgets));
   return `${lines.join('\n').trimEnd()}\n`;
 }

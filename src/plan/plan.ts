@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import { formatPath } from '../diagnostics/index.js';
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
+import { tierBudgets, type TierBudget } from '../metrics/index.js';
 import { monthlyCost } from './cost.js';
 
 /** What one model looks like in one environment, for comparison. */
@@ -41,6 +42,8 @@ export interface Plan {
   readonly clearedWarnings: readonly Diagnostic[];
   /** True when nothing that serves traffic changes. */
   readonly empty: boolean;
+  /** Each tier's worst case from a regression's start to traffic on stable, under each policy in use (head). */
+  readonly rollbackBudgets: readonly TierBudget[];
 }
 
 export function modelState(model: ResolvedModel): ModelState {
@@ -105,5 +108,6 @@ export function diffPlatforms(
     newWarnings,
     clearedWarnings,
     empty: environments.every((e) => e.changes.length === 0) && newWarnings.length === 0 && clearedWarnings.length === 0,
+    rollbackBudgets: tierBudgets(after),
   };
 }

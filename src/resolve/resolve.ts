@@ -10,13 +10,16 @@ import type { Definitions, Loaded } from '../load/index.js';
 import { durationSeconds } from './duration.js';
 import * as names from './names.js';
 import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
+import { measurementsNeeded } from '../metrics/detection.js';
 import type {
+  ResolvedAnalysisTiming,
   ResolvedEnvironment,
   ResolvedMetricSources,
   ResolvedModel,
   ResolvedPlatform,
   ResolvedPolicy,
   ResolvedPool,
+  ResolvedRollbackPath,
   ResolvedRuntime,
   ResolvedAutoscaling,
   ResolvedServer,
@@ -35,6 +38,10 @@ export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
  * image pull, model download and a GPU model's warmup fit in 15 minutes.
  */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 900;
+
+/** Worst-case seconds from a regression's start to traffic on stable, on strict tiers and on the others. */
+export const DEFAULT_STRICT_ROLLBACK_OBJECTIVE_SECONDS = 180;
+export const DEFAULT_ROLLBACK_OBJECTIVE_SECONDS = 900;
 
 /** What the platform's Prometheus selects monitoring objects by (README: its podMonitorSelector and ruleSelector). */
 export const DEFAULT_MONITOR_SELECTOR_LABELS: Readonly<Record<string, string>> = { prometheus: 'modelplane' };
@@ -67,8 +74,9 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
     metricSources: resolveMetricSources(platform),
     monitorSelectorLabels: { ...DEFAULT_MONITOR_SELECTOR_LABELS },
+    rollbackPath: resolveRollbackPath(platform),
     githubRepository: githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY',
-    policies: [...definitions.policies].map((p) => resolvePolicy(p)).sort(byName),
+    policies: [...definitions.policies].map((p) => resolvePolicy(p, platform)).sort(byName),
     environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, definitions.policies, models, env)),
     modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
   };
@@ -93,7 +101,43 @@ export function githubRepository(repoURL: string): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): ResolvedPolicy {
+export function resolveRollbackPath(platform: PlatformDefinition): ResolvedRollbackPath {
+  const r = platform.rollbackPath ?? {};
+  return {
+    promoterReactionSeconds: r.promoterReactionSeconds ?? 5,
+    checkSeconds: r.checkSeconds ?? 30,
+    mergeSeconds: r.mergeSeconds ?? 10,
+    refreshSeconds: r.refreshSeconds ?? 5,
+    syncSeconds: r.syncSeconds ?? 30,
+    scrapeSeconds: r.scrapeSeconds ?? 15,
+  };
+}
+
+/**
+ * Analysis timing of every tier under a policy: the tier's overrides over the
+ * policy's settings; measurements per step as declared, else enough that no
+ * regression starting during the step passes it (`measurementsNeeded`).
+ */
+function resolveAnalysisTimings(p: RolloutPolicyDefinition, platform: PlatformDefinition): Record<string, ResolvedAnalysisTiming> {
+  const scrape = resolveRollbackPath(platform).scrapeSeconds;
+  return Object.fromEntries(
+    sortedKeys(platform.tiers).map((tier) => {
+      const o = p.analysis.tiers?.[tier] ?? {};
+      const interval = o.interval ?? p.analysis.interval;
+      const window = o.window ?? p.analysis.window ?? '5m';
+      const failureLimit = o.failureLimit ?? p.analysis.failureLimit;
+      const intervalSeconds = durationSeconds(interval);
+      const windowSeconds = durationSeconds(window);
+      // A declared count belongs to the policy's own interval; a tier with its own interval gets derived counts.
+      const declared = o.interval === undefined ? p.analysis.count : undefined;
+      const counts = p.steps.map((s) => declared ?? measurementsNeeded(durationSeconds(s.pause), { intervalSeconds, windowSeconds, failureLimit }, scrape));
+      const timing: ResolvedAnalysisTiming = { interval, intervalSeconds, window, windowSeconds, failureLimit, initialDelaySeconds: intervalSeconds, counts, declaredCount: declared !== undefined };
+      return [tier, timing];
+    }),
+  );
+}
+
+export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition): ResolvedPolicy {
   const p = loaded.value;
   return {
     name: p.name,
@@ -111,6 +155,7 @@ export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>): Resolved
       window: p.analysis.window ?? '5m',
       quality: [...(p.analysis.quality ?? [])],
     },
+    tiers: resolveAnalysisTimings(p, platform),
     offlineGates: { ...(p.gates?.offline ?? {}) },
     requireApproval: p.gates?.requireApproval ?? true,
     keepPreviousFor: p.keepPreviousFor ?? '1h',
@@ -180,6 +225,7 @@ function resolveTier(platform: PlatformDefinition, name: string, env: string): R
     headroom: t.headroom ?? 1.3,
     batching: t.batching ?? true,
     strict: t.strict ?? false,
+    rollbackObjectiveSeconds: t.rollbackObjectiveSeconds ?? ((t.strict ?? false) ? DEFAULT_STRICT_ROLLBACK_OBJECTIVE_SECONDS : DEFAULT_ROLLBACK_OBJECTIVE_SECONDS),
   };
 }
 

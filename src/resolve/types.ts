@@ -43,6 +43,8 @@ export interface ResolvedPlatform {
    * (`podMonitorSelector`, `ruleSelector`): every monitoring object carries them.
    */
   readonly monitorSelectorLabels: Readonly<Record<string, string>>;
+  /** Latencies of the path from a failed analysis to traffic on stable. */
+  readonly rollbackPath: ResolvedRollbackPath;
   /** `owner/name` of the repository on GitHub, or `OWNER/REPOSITORY` when repoURL is not a GitHub URL. */
   readonly githubRepository: string;
   /** Rollout policies, sorted by name. */
@@ -60,7 +62,8 @@ export interface ResolvedPolicy {
   readonly analysis: {
     readonly interval: string;
     readonly intervalSeconds: number;
-    readonly count: number;
+    /** The declared count, if any (the measurements of each step are in `tiers`). */
+    readonly count?: number;
     readonly failureLimit: number;
     readonly metrics: readonly BuiltInCheck[];
     readonly maxErrorRatio: number;
@@ -69,11 +72,40 @@ export interface ResolvedPolicy {
     readonly window: string;
     readonly quality: readonly QualityCheckDefinition[];
   };
+  /** Analysis timing of each tier of the platform under this policy, by tier name. */
+  readonly tiers: Readonly<Record<string, ResolvedAnalysisTiming>>;
   readonly offlineGates: Readonly<Record<string, string>>;
   readonly requireApproval: boolean;
   readonly keepPreviousFor: string;
   readonly keepPreviousForSeconds: number;
   readonly environments: readonly string[];
+}
+
+/** How often and over what window a tier's canary steps are measured under a policy. */
+export interface ResolvedAnalysisTiming {
+  readonly interval: string;
+  readonly intervalSeconds: number;
+  /** Range of rate() and increase() in the queries. */
+  readonly window: string;
+  readonly windowSeconds: number;
+  readonly failureLimit: number;
+  /** First measurement after the run starts (one interval). */
+  readonly initialDelaySeconds: number;
+  /** Measurements of each step (by step index): the declared count, else as many as no regression of the step passes. */
+  readonly counts: readonly number[];
+  /** Whether `counts` are the declared count (to be checked) rather than derived. */
+  readonly declaredCount: boolean;
+}
+
+/** Declared latencies of the rollback path, every default applied. */
+export interface ResolvedRollbackPath {
+  readonly promoterReactionSeconds: number;
+  readonly checkSeconds: number;
+  readonly mergeSeconds: number;
+  readonly refreshSeconds: number;
+  readonly syncSeconds: number;
+  /** Prometheus scrape interval of model pods (the PodMonitors' interval). */
+  readonly scrapeSeconds: number;
 }
 
 export interface ResolvedEnvironment {
@@ -134,6 +166,8 @@ export interface ResolvedTier {
    * replicas, and SLO alerts page instead of opening a ticket.
    */
   readonly strict: boolean;
+  /** Worst-case seconds tolerated from a regression's start to traffic on stable. */
+  readonly rollbackObjectiveSeconds: number;
 }
 
 export interface ResolvedPool {

@@ -48,7 +48,7 @@ export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInp
   }
   if (!policy) return { action: 'rollback', reason: `rollout policy '${model.canary.policy}' no longer exists` };
   const { step, version } = model.canary;
-  const deadline = stepDeadlineSeconds(policy, step);
+  const deadline = stepDeadlineSeconds(policy, step, model.tier.name);
   const last = step >= policy.steps.length - 1;
 
   if (!run) {

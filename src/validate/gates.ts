@@ -5,6 +5,7 @@ import { checkCapacity, checkServing, checkTierMinimums } from './gates-capacity
 import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
 import { checkRoutes } from './gates-route.js';
+import { checkAnalysisCoverage } from './gates-analysis.js';
 import { checkWarmPools } from './gates-warm-pool.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
 
@@ -15,7 +16,8 @@ import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolic
  * - serving (MP6xxx): pool capacity for the warm pools, one replica per node, latency budget, replicas;
  * - privacy and supply chain (MP7xxx): payload logging of pii models, log sinks, per-user metric
  *   labels, artifact prefixes and schemes, image digests, credentials, pool isolation;
- * - delivery (MP8xxx): emitted HTTPRoutes within the API server's CEL and schema limits.
+ * - delivery (MP8xxx): emitted HTTPRoutes within the API server's CEL and schema limits; canary
+ *   analysis that no regression of a step passes, within each tier's rollback objective.
  *
  * Pure and deterministic for a given `now`. `resolved` is the platform resolved
  * from `definitions`, which must be the definitions that passed the schema and
@@ -32,6 +34,7 @@ export function checkGates(resolved: ResolvedPlatform, definitions: Definitions,
   checkTierMinimums(context, found);
   checkCapacity(context, found);
   checkWarmPools(resolved, found);
+  checkAnalysisCoverage(resolved, found);
   for (const p of definitions.policies) checkPolicySecurity(p, found);
   for (const m of definitions.models) {
     checkReleaseGates(context, m, found);

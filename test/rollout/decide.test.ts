@@ -18,7 +18,7 @@ const agoDate = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
 
 let fraud: ResolvedModel;
 let progressive: ResolvedPolicy;
-/** Deadline of a step of 'progressive': max(11 × 1 m analysis, 10 m pause) + grace = 1260 s. */
+/** Deadline of a step of 'progressive': max(1 m delay + 18 × 1 m analysis, 10 m pause) + grace = 1740 s. */
 let deadline: number;
 
 beforeAll(async () => {
@@ -52,9 +52,11 @@ describe('the reference canary the table is built on', () => {
     expect(progressive.steps.map((s) => s.weight)).toEqual([5, 25, 50, 75]);
   });
 
-  it('gives every step of progressive a deadline of the 11-minute analysis plus the grace period', () => {
+  it('gives every step of progressive a deadline of its analysis (measured past the pause so no late regression passes) plus the grace period', () => {
     expect(STEP_GRACE_SECONDS).toBe(600);
-    for (const step of [0, 1, 2, 3]) expect(stepDeadlineSeconds(progressive, step)).toBe(11 * 60 + 600);
+    // 18 measurements: a regression starting at the end of the 10-minute step, 5m window + 15 s scrape late, still gets 3 failures.
+    expect(progressive.tiers[fraud.tier.name].counts).toEqual([18, 18, 18, 18]);
+    for (const step of [0, 1, 2, 3]) expect(stepDeadlineSeconds(progressive, step, fraud.tier.name)).toBe(19 * 60 + 600);
   });
 
   it('uses the pause as the deadline base when the pause is longer than the analysis', () => {
@@ -125,30 +127,30 @@ const CASES: Case[] = [
       title: `waits on a ${phase || 'phase-less'} analysis within the step deadline`,
       input: () => ({ model: atStep(1), policy: progressive, run: run(phase, 5 * 60) }),
       expected: { action: 'wait' },
-      reason: new RegExp(`is ${phase || 'Pending'} \\(300 s of 1260 s\\)`),
+      reason: new RegExp(`is ${phase || 'Pending'} \\(300 s of 1740 s\\)`),
     }),
   ),
   ...['Running', 'Pending', ''].map(
     (phase): Case => ({
       title: `rolls back a ${phase || 'phase-less'} analysis past the step deadline`,
-      input: () => ({ model: atStep(1), policy: progressive, run: run(phase, 1261) }),
+      input: () => ({ model: atStep(1), policy: progressive, run: run(phase, 1741) }),
       expected: { action: 'rollback' },
       reason: /stuck/,
     }),
   ),
   {
     title: 'still waits on a running analysis exactly at the deadline',
-    input: () => ({ model: atStep(1), policy: progressive, run: run('Running', 1260) }),
+    input: () => ({ model: atStep(1), policy: progressive, run: run('Running', 1740) }),
     expected: { action: 'wait' },
   },
   {
     title: 'measures a run without timestamps from the step commit and rolls it back past the deadline',
-    input: () => ({ model: atStep(1), policy: progressive, run: run('Running'), stepCommittedAt: agoDate(2000) }),
+    input: () => ({ model: atStep(1), policy: progressive, run: run('Running'), stepCommittedAt: agoDate(2400) }),
     expected: { action: 'rollback' },
   },
   {
     title: 'measures a run from its creation when it has not started',
-    input: () => ({ model: atStep(1), policy: progressive, run: run('Pending', undefined, { createdAt: ago(1300) }), stepCommittedAt: agoDate(10) }),
+    input: () => ({ model: atStep(1), policy: progressive, run: run('Pending', undefined, { createdAt: ago(1800) }), stepCommittedAt: agoDate(10) }),
     expected: { action: 'rollback' },
   },
   // No AnalysisRun
@@ -156,11 +158,11 @@ const CASES: Case[] = [
     title: 'waits for a missing AnalysisRun before the deadline',
     input: () => ({ model: atStep(1), policy: progressive, stepCommittedAt: agoDate(120) }),
     expected: { action: 'wait' },
-    reason: /waiting for Argo CD to create the AnalysisRun of step 1 \(120 s of 1260 s\)/,
+    reason: /waiting for Argo CD to create the AnalysisRun of step 1 \(120 s of 1740 s\)/,
   },
   {
     title: 'rolls back when the AnalysisRun never appeared after the deadline',
-    input: () => ({ model: atStep(1), policy: progressive, stepCommittedAt: agoDate(1261) }),
+    input: () => ({ model: atStep(1), policy: progressive, stepCommittedAt: agoDate(1741) }),
     expected: { action: 'rollback' },
     reason: /never started/,
   },

@@ -502,4 +502,25 @@ export const GATE_CASES: Case[] = [
     },
     expected: ['models/search-ranker.ts MP8001 deploy.prod.tenants'],
   },
+  // 9. Canary analysis: no late regression passes a step; each tier's rollback fits its objective
+  {
+    title: 'rejects a declared count that ends the analysis before a late regression can fail the step',
+    change: (d) => void (policyOf(d, 'progressive').analysis.count = 10),
+    expected: ['policies/progressive.ts MP8002 analysis.count'],
+  },
+  {
+    title: "rejects analysis whose worst-case rollback exceeds the tier's rollbackObjectiveSeconds",
+    change: (d) => void (d.platform.value.tiers.critical.rollbackObjectiveSeconds = 120),
+    expected: ['policies/progressive.ts MP8003 analysis.tiers.critical', 'policies/fast.ts MP8003 analysis'],
+  },
+  {
+    title: 'accepts a slower declared sync while every critical worst case still fits 180 s (staging: 89 + 90 = 179 s)',
+    change: (d) => void (d.platform.value.rollbackPath = { syncSeconds: 40 }),
+    expected: [],
+  },
+  {
+    title: 'rejects the staging policy once a slower declared sync pushes its critical worst case past 180 s (89 + 95 = 184 s)',
+    change: (d) => void (d.platform.value.rollbackPath = { syncSeconds: 45 }),
+    expected: ['policies/fast.ts MP8003 analysis'],
+  },
 ];
