@@ -150,6 +150,13 @@ const MetricSourcesSchema = closed(
     prometheus: closed('Prometheus that Argo Rollouts and `modelplane analyze` query.', {
       address: matching('Prometheus URL.', '^https?://\\S+$', 'an http(s):// URL'),
       timeoutSeconds: optional(integer('Query timeout in seconds. Default: 30.', { minimum: 1, maximum: 600 })),
+      selectorLabels: optional(
+        map(
+          'Labels this Prometheus selects PodMonitors and PrometheusRules by (its podMonitorSelector and ruleSelector matchLabels); every monitoring object carries them. Default: { prometheus: \'modelplane\' }.',
+          string('Label value.', { minLength: 1, maxLength: 63 }),
+          { keys: { type: 'string', minLength: 1, maxLength: 253 } },
+        ),
+      ),
     }),
     requests: closed('Request metrics of the mesh or gateway.', {
       total: name('Counter of requests, e.g. `istio_requests_total`.'),
@@ -204,6 +211,16 @@ export const PlatformSchema = closed('The platform: environments, node pools, te
   repoURL: matching('Git repository Argo CD reads `generated/` from.', '^(https://|ssh://|git@)\\S+$', 'an https:// or ssh git URL'),
   targetRevision: optional(name('Git revision Argo CD follows. Default: \'main\'.')),
   argocdNamespace: optional(dnsLabel('Namespace Argo CD runs in. Default: \'argocd\'.')),
+  argocd: optional(
+    closed('Settings of the one Argo CD that syncs every environment (its health customizations in argocd-cm). Default: see each field.', {
+      progressDeadlineSeconds: optional(
+        integer(
+          'Seconds an InferenceService may stay not Ready before its Argo CD health turns Degraded (a sync then fails instead of waiting on Pending GPU pods); an InferenceService\'s `modelplane.io/progress-deadline-seconds` annotation overrides it. Default: 900.',
+          { minimum: 60, maximum: 86400 },
+        ),
+      ),
+    }),
+  ),
   platformTeam: closed('The platform team: owns `generated/` and the platform objects.', {
     github: githubHandle('GitHub handle of the platform team.', '@acme/ml-platform'),
   }),

@@ -147,3 +147,18 @@ describe('the fast path fires on the current step (item 11)', () => {
     expect(t.oncePer).not.toContain('revision');
   });
 });
+
+describe('the platform progress deadline', () => {
+  it('is the default deadline of the InferenceService health check', async () => {
+    const { cloneReference, asDefinitions } = await import('../support/definitions.js');
+    const { resolvePlatform } = await import('../../src/resolve/index.js');
+    const { argocdConfigManifest } = await import('../../src/charts/argocd-health.js');
+    const d = await cloneReference();
+    d.platform.value.argocd = { progressDeadlineSeconds: 1800 };
+    const cm = argocdConfigManifest(resolvePlatform(asDefinitions(d)));
+    const pending = isvc([cond('PredictorReady', 'False', '2026-12-01T09:40:00Z', 'Unschedulable'), cond('Ready', 'False', '2026-12-01T09:40:00Z')]);
+    const r = runHealthLua(cm.data![ISVC_HEALTH], pending, { openLibs: true, now: NOW });
+    expect(r).toMatchObject({ status: 'Progressing' });
+    expect(r.message).toContain('for 1200 s of 1800 s');
+  });
+});

@@ -41,3 +41,18 @@ describe('monitoring objects (issue 11 item 13)', () => {
     expect(exprs.filter((r) => r.expr.includes('analysis_run_phase'))).toEqual([]);
   });
 });
+
+describe('the Prometheus selector of the platform', () => {
+  it('is what every PodMonitor and PrometheusRule carries when the platform declares its own', async () => {
+    const { cloneReference, asDefinitions } = await import('../support/definitions.js');
+    const { resolvePlatform } = await import('../../src/resolve/index.js');
+    const { podMonitorManifest, prometheusRuleManifest } = await import('../../src/charts/monitoring.js');
+    const d = await cloneReference();
+    d.platform.value.metricSources.prometheus.selectorLabels = { 'monitoring.acme.com/instance': 'ml' };
+    const platform = resolvePlatform(asDefinitions(d));
+    const model = platform.environments.find((e) => e.name === 'prod')!.models[0];
+    expect(podMonitorManifest({ platform, model }).metadata?.labels).toMatchObject({ 'monitoring.acme.com/instance': 'ml' });
+    expect(prometheusRuleManifest({ platform, model }).metadata?.labels).toMatchObject({ 'monitoring.acme.com/instance': 'ml' });
+    expect(podMonitorManifest({ platform, model }).metadata?.labels).not.toHaveProperty('prometheus');
+  });
+});
