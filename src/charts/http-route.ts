@@ -23,16 +23,6 @@ export class HttpRoute extends ApiObject {
   }
 }
 
-/** Paths of the KServe v1 and v2 protocols for one model id. */
-export function modelPaths(modelId: string): { type: 'Exact' | 'PathPrefix'; value: string }[] {
-  return [
-    { type: 'Exact', value: `/v1/models/${modelId}:predict` },
-    { type: 'Exact', value: `/v1/models/${modelId}:explain` },
-    { type: 'Exact', value: `/v1/models/${modelId}` },
-    { type: 'PathPrefix', value: `/v2/models/${modelId}` },
-  ];
-}
-
 function backend(model: ResolvedModel, version: string, weight?: number) {
   const server = model.servers.find((s) => s.version === version);
   if (!server) throw new Error(`HTTPRoute: ${model.id} has no server for ${version}`);
@@ -41,7 +31,7 @@ function backend(model: ResolvedModel, version: string, weight?: number) {
 
 /** The model's HTTPRoute; namespace and shared labels come from the chart. */
 export function httpRouteManifest({ env, model }: HttpRouteProps): IHTTPRoute {
-  const paths = modelPaths(model.id);
+  const paths = model.paths.map((p) => ({ type: p.type, value: p.value }));
   const withHeader = (name: string, value: string) => paths.map((path) => ({ path, headers: [{ type: 'Exact' as const, name, value }] }));
   const pinned = [...new Set(model.tenants.map((t) => t.version))];
   const tenantRules = pinned.map((version) => ({

@@ -11,3 +11,5 @@ export * from './scaled-object.js';
 export * from './monitoring.js';
 export * from './dashboard.js';
 export * from './notifications.js';
+export * from './horizontal-pod-autoscaler.js';
+export * from './pod-disruption-budget.js';

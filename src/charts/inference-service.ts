@@ -9,7 +9,7 @@ import { cpuQuantity, memoryQuantity, syncWave, SyncWave } from './meta.js';
  * templated `--model_name`, so every version answers under
  * `/v1/models/{modelId}` whatever its InferenceService is called.
  */
-export const MODEL_NAME_ANNOTATION = 'modelplaneModelId';
+export { MODEL_NAME_ANNOTATION } from '../resolve/index.js';
 
 export interface InferenceServiceProps {
   readonly platform: ResolvedPlatform;
@@ -46,18 +46,22 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
     memory: memoryQuantity(server.resources.memoryGiB),
     ...(server.resources.gpus > 0 ? { [pool.gpuResourceName]: String(server.resources.gpus) } : {}),
   };
+  const visibility = platform.serving.visibilityLabel;
+  const podLabels = { 'serving.kserve.io/inferenceservice': server.name };
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
     metadata: {
       name: server.name,
-      labels: versionLabels(model, server),
+      // Cluster-local: KServe creates no Ingress of its own, the model's HTTPRoute is the only way in.
+      labels: { ...versionLabels(model, server), [visibility.key]: visibility.value },
       annotations: {
         ...syncWave(SyncWave.workloads),
         'serving.kserve.io/deploymentMode': platform.deploymentMode,
-        // GPU versions scale with the KEDA ScaledObject beside them; KServe creates no HPA for them.
-        'serving.kserve.io/autoscalerClass': server.autoscaling.kind === 'keda' ? 'external' : 'hpa',
-        [MODEL_NAME_ANNOTATION]: model.id,
+        // The HorizontalPodAutoscaler or KEDA ScaledObject beside it scales the predictor; KServe creates none
+        // (its own HPA would drop the scaling behaviour).
+        'serving.kserve.io/autoscalerClass': 'external',
+        ...server.runtimeAnnotations,
         'modelplane.io/artifact-sha256': server.artifactSha256,
         'modelplane.io/dataset': server.lineage.dataset,
         'modelplane.io/feature-code': server.lineage.featureCode,
@@ -71,6 +75,7 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
         maxReplicas: server.replicas.max,
         serviceAccountName: server.serviceAccountName,
         priorityClassName: server.priorityClassName,
+        ...(Object.keys(server.podAnnotations).length > 0 ? { annotations: { ...server.podAnnotations } } : {}),
         nodeSelector: { ...pool.nodeSelector },
         tolerations: pool.taints.map((t) =>
           t.value === undefined
@@ -80,13 +85,20 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
         ...(server.batching
           ? { batcher: { maxBatchSize: server.batching.maxBatchSize, maxLatency: server.batching.maxLatencyMs } }
           : {}),
-        ...(server.autoscaling.kind === 'hpa' ? { autoScaling: hpaSettings(server) } : {}),
+        topologySpreadConstraints: server.topologySpread.map((c) => ({
+          topologyKey: c.topologyKey,
+          maxSkew: c.maxSkew,
+          whenUnsatisfiable: c.whenUnsatisfiable,
+          labelSelector: { matchLabels: { ...podLabels } },
+          matchLabelKeys: ['pod-template-hash'],
+        })),
         ...(server.logger
           ? { logger: { mode: server.logger.mode, url: server.logger.url, metadataHeaders: ['x-request-id', 'x-tenant', 'x-model-version'] } }
           : {}),
         model: {
           modelFormat: { name: server.format },
           runtime: server.runtime.name,
+          protocolVersion: server.runtime.protocols.includes('v1') ? 'v1' : 'v2',
           storageUri: server.storageUri,
           resources: { requests: { ...quantities }, limits: { ...quantities } },
           ...probes(server),
@@ -96,34 +108,7 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
   };
 }
 
-/** Scale-up and scale-down behaviour shared by the HPA (here) and the KEDA ScaledObject. */
-export function scalingBehavior(server: ResolvedServer): NonNullable<NonNullable<Predictor['autoScaling']>['behavior']> {
-  const a = server.autoscaling;
-  return {
-    scaleUp: {
-      stabilizationWindowSeconds: 0,
-      selectPolicy: 'Max',
-      policies: [
-        { type: 'Percent', value: 100, periodSeconds: a.model.syncPeriodSeconds },
-        { type: 'Pods', value: a.model.scaleUpPods, periodSeconds: a.model.syncPeriodSeconds },
-      ],
-    },
-    scaleDown: {
-      stabilizationWindowSeconds: a.scaleDownStabilizationSeconds,
-      selectPolicy: 'Min',
-      policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
-    },
-  };
-}
-
 type Predictor = InferenceServiceManifest['spec']['predictor'];
-
-function hpaSettings(server: ResolvedServer): NonNullable<Predictor['autoScaling']> {
-  return {
-    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: server.autoscaling.targetCpuUtilizationPercent } } }],
-    behavior: scalingBehavior(server),
-  };
-}
 
 /** No pod takes traffic before its model answers: startup covers the warmup, readiness keeps checking. */
 function probes(server: ResolvedServer): Pick<NonNullable<Predictor['model']>, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
@@ -132,6 +117,6 @@ function probes(server: ResolvedServer): Pick<NonNullable<Predictor['model']>, '
   return {
     startupProbe: { httpGet, ...p.startup },
     readinessProbe: { httpGet, ...p.readiness },
-    livenessProbe: { httpGet, ...p.liveness },
+    livenessProbe: { httpGet: { path: p.livenessPath, port: p.port }, ...p.liveness },
   };
 }

@@ -7,6 +7,8 @@ import { InferenceService } from './inference-service.js';
 import { ModelDashboard, ModelPodMonitor, ModelPrometheusRule } from './monitoring.js';
 import { modelChartLabels } from './meta.js';
 import { ScaledObject } from './scaled-object.js';
+import { HorizontalPodAutoscaler } from './horizontal-pod-autoscaler.js';
+import { PodDisruptionBudget } from './pod-disruption-budget.js';
 
 export interface ModelChartProps {
   readonly platform: ResolvedPlatform;
@@ -24,6 +26,8 @@ export class ModelChart extends Chart {
     for (const server of model.servers) {
       new InferenceService(this, server.name, { platform, model, server });
       if (server.autoscaling.kind === 'keda') new ScaledObject(this, `${server.name}-scaler`, { platform, model, server });
+      else new HorizontalPodAutoscaler(this, `${server.name}-hpa`, { model, server });
+      if (server.disruptionBudget) new PodDisruptionBudget(this, `${server.name}-pdb`, { model, server });
     }
     new HttpRoute(this, 'route', { env, model });
     new ModelPodMonitor(this, 'pod-monitor', { platform, model });

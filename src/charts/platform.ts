@@ -60,14 +60,14 @@ class TeamNamespace extends Construct {
     new KubeNamespace(this, 'namespace', {
       metadata: {
         name: team.namespace,
-        labels: { ...labels, 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'baseline' },
+        labels: { ...labels, ...team.namespaceLabels },
         annotations: syncWave(SyncWave.clusterScoped),
       },
     });
     const hard: Record<string, Quantity> = {
-      'requests.cpu': Quantity.fromString(cpuQuantity(team.quota.cpu)),
+      'requests.cpu': Quantity.fromString(cpuQuantity(team.quotaRequests.cpu)),
       'limits.cpu': Quantity.fromString(cpuQuantity(team.quota.cpu)),
-      'requests.memory': Quantity.fromString(memoryQuantity(team.quota.memoryGiB)),
+      'requests.memory': Quantity.fromString(memoryQuantity(team.quotaRequests.memoryGiB)),
       'limits.memory': Quantity.fromString(memoryQuantity(team.quota.memoryGiB)),
     };
     for (const gpu of team.gpuResourceNames) hard[`requests.${gpu}`] = Quantity.fromString(String(team.quota.gpus));

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
 import { bindSelector } from '../metrics/index.js';
-import { scalingBehavior, versionLabels } from './inference-service.js';
+import { behaviorManifest } from './horizontal-pod-autoscaler.js';
+import { versionLabels } from './inference-service.js';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { syncWave, SyncWave } from './meta.js';
 
@@ -27,6 +28,7 @@ export function scaledObjectManifest({ platform, model, server }: ScaledObjectPr
     const { requests } = platform.metricSources;
     const workload = server.predictorName;
     const selector = bindSelector(requests.selector, server.namespace, workload);
+    const fallback = server.autoscaling.fallback && { ...server.autoscaling.fallback };
     return {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
@@ -41,7 +43,9 @@ export function scaledObjectManifest({ platform, model, server }: ScaledObjectPr
         maxReplicaCount: server.replicas.max,
         pollingInterval: server.autoscaling.model.syncPeriodSeconds,
         cooldownPeriod: server.autoscaling.scaleDownStabilizationSeconds,
-        advanced: { horizontalPodAutoscalerConfig: { behavior: scalingBehavior(server) } },
+        advanced: { horizontalPodAutoscalerConfig: { name: server.autoscaling.hpaName, behavior: behaviorManifest(server.autoscaling.behavior) } },
+        // `fallback.behavior` is in KEDA's CRD from 2.18 on; the typed bindings predate it.
+        ...(fallback ? { fallback } : {}),
         triggers: [
           {
             type: 'prometheus',

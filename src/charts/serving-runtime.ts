@@ -1,9 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedRuntime } from '../resolve/index.js';
-import { MODEL_NAME_ANNOTATION } from './inference-service.js';
 import type { ServingRuntimeManifest } from './crd-types.js';
-import { syncWave, SyncWave } from './meta.js';
+import { memoryQuantity, syncWave, SyncWave } from './meta.js';
 
 export interface ServingRuntimeProps {
   readonly runtime: ResolvedRuntime;
@@ -11,10 +10,11 @@ export interface ServingRuntimeProps {
 }
 
 /**
- * A platform ServingRuntime in a team namespace, image pinned by digest. The
- * model name is templated from the InferenceService's `modelplaneModelId`
- * annotation (KServe fills `{{.Annotations.*}}` in runtime containers), so all
- * versions of a model serve under the same model id.
+ * A platform ServingRuntime in a team namespace, image pinned by digest, with
+ * the container contract of its kind (executable, flags, ports, protocols,
+ * numeric user, shared memory). Per-version values (model name, threads,
+ * tensor parallelism) are Go templates over the InferenceService's
+ * annotations, which KServe fills in.
  */
 export class ServingRuntime extends ApiObject {
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
@@ -24,28 +24,41 @@ export class ServingRuntime extends ApiObject {
 
 /** A platform ServingRuntime; the managed-by label comes from the chart. */
 export function servingRuntimeManifest({ runtime, namespace }: ServingRuntimeProps): ServingRuntimeManifest {
+  const c = runtime.container;
+  const shm = c.sharedMemoryGiB;
   return {
     apiVersion: 'serving.kserve.io/v1alpha1',
     kind: 'ServingRuntime',
     metadata: {
       name: runtime.name,
       namespace,
-      labels: { 'modelplane.io/runtime': runtime.name },
+      labels: { 'modelplane.io/runtime': runtime.name, 'modelplane.io/runtime-kind': runtime.kind },
       annotations: { ...syncWave(SyncWave.namespaceSetup) },
     },
     spec: {
       supportedModelFormats: runtime.formats.map((name) => ({ name, autoSelect: true })),
       protocolVersions: [...runtime.protocols],
       multiModel: false,
+      annotations: { 'prometheus.kserve.io/port': String(runtime.metrics.containerPort), 'prometheus.kserve.io/path': runtime.metrics.path },
       containers: [
         {
           name: 'kserve-container',
           image: runtime.image,
-          args: [`--model_name={{.Annotations.${MODEL_NAME_ANNOTATION}}}`, '--model_dir=/mnt/models', '--http_port=8080', ...runtime.args],
-          ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' as const }],
-          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+          ...(c.command ? { command: [...c.command] } : {}),
+          args: [...c.args, ...runtime.args],
+          ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+          ports: c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' as const })),
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            runAsNonRoot: true,
+            runAsUser: c.runAsUser,
+            capabilities: { drop: ['ALL'] },
+          },
+          ...(shm ? { volumeMounts: [{ name: 'devshm', mountPath: '/dev/shm' }] } : {}),
         },
       ],
+      ...(shm ? { volumes: [{ name: 'devshm', emptyDir: { medium: 'Memory', sizeLimit: memoryQuantity(shm) } }] } : {}),
     },
   };
 }

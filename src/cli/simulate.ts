@@ -1,5 +1,5 @@
 import { hasErrors } from '../diagnostics/index.js';
-import { rampDemand, simulate, spikeDemand, sufficientWarmPool, type SimulationResult } from '../resolve/index.js';
+import { rampDemand, simulate, spikeDemand, sufficientWarmPool, type AutoscalerModel, type ScalingRules, type SimulationResult } from '../resolve/index.js';
 import { simulationSeconds } from '../validate/gates-warm-pool.js';
 import { compile } from './compile.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
@@ -29,7 +29,7 @@ export async function simulateCommand(o: SimulateOptions, output: Output): Promi
   const { peakRps, rampSeconds, baselineRps } = model.ramp;
   const seconds = simulationSeconds(rampSeconds, a.warmupSeconds);
   output.out(`${o.model} ${stable.version} in ${o.env}: warm pool ${a.min}, max ${a.max}, ${a.maxRpsPerReplica} rps per replica, warmup ${a.warmupSeconds} s`);
-  output.out(`autoscaler (${stable.autoscaling.kind}): every ${a.syncPeriodSeconds} s on a metric ${a.metricLagSeconds} s old, target ${Math.round(a.targetUtilization * 100)} % of capacity, scale up by max(100 %, ${a.scaleUpPods} pods) per period, scale-down stabilization ${stable.autoscaling.scaleDownStabilizationSeconds} s`);
+  for (const line of describeAutoscaler(stable.autoscaling.kind, stable.autoscaling.hpaName, a)) output.out(line);
   const scenarios = [
     { name: `declared ramp: ${baselineRps} → ${peakRps} rps in ${rampSeconds} s`, result: simulate(a, rampDemand(peakRps, rampSeconds, baselineRps), seconds) },
     { name: `spike: ${baselineRps} → ${peakRps} rps at once (t = 60 s)`, result: simulate(a, spikeDemand(peakRps, baselineRps), seconds + 60) },
@@ -47,6 +47,24 @@ export async function simulateCommand(o: SimulateOptions, output: Output): Promi
     return ExitCode.failed;
   }
   return hasErrors(current.diagnostics) ? ExitCode.failed : ExitCode.ok;
+}
+
+/** The emitted autoscaler in words: what is simulated is exactly this. */
+function describeAutoscaler(kind: 'hpa' | 'keda', hpaName: string, a: AutoscalerModel): string[] {
+  const rules = (r: ScalingRules) =>
+    r.selectPolicy === 'Disabled'
+      ? 'disabled'
+      : `${r.policies.map((p) => `${p.type === 'Percent' ? `${p.value} %` : `${p.value} pods`} per ${p.periodSeconds} s`).join(r.selectPolicy === 'Max' ? ' or ' : ' and ')} (${r.selectPolicy === 'Max' ? 'the larger' : 'the smaller'}), stabilization ${r.stabilizationWindowSeconds} s`;
+  const metric =
+    a.metric.kind === 'cpu-utilization'
+      ? `CPU utilisation of kserve-container, target ${Math.round(a.metric.targetUtilization * 100)} % (a replica at ${a.maxRpsPerReplica} rps is at 100 %; pods not ready yet count as 0 % on a scale-up)`
+      : `request rate per replica from Prometheus, target ${a.metric.targetRps} rps (KEDA AverageValue)`;
+  return [
+    `autoscaler: HorizontalPodAutoscaler ${hpaName}${kind === 'keda' ? ' (created by the KEDA ScaledObject)' : ''}, every ${a.syncPeriodSeconds} s on a metric ${a.metricLagSeconds} s old, tolerance ${Math.round(a.tolerance * 100)} %`,
+    `  metric: ${metric}`,
+    `  scale up: ${rules(a.behavior.scaleUp)}`,
+    `  scale down: ${rules(a.behavior.scaleDown)}, never below the warm pool ${a.min}`,
+  ];
 }
 
 function table(r: SimulationResult): string[] {

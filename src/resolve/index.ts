@@ -4,3 +4,4 @@ export * as names from './names.js';
 export * from './sizing.js';
 export * from './duration.js';
 export * from './simulate.js';
+export * from './serving.js';

@@ -11,6 +11,8 @@ import { durationSeconds } from './duration.js';
 import * as names from './names.js';
 import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
 import { measurementsNeeded } from '../metrics/detection.js';
+import { podCharge, resolveRuntime, resolveServingPlatform, runtimeAnnotations, sidecarAnnotations, surgeOf, topologySpread } from './serving.js';
+import type { ScalingBehavior } from './simulate.js';
 import type {
   ResolvedAnalysisTiming,
   ResolvedEnvironment,
@@ -20,8 +22,9 @@ import type {
   ResolvedPolicy,
   ResolvedPool,
   ResolvedRollbackPath,
-  ResolvedRuntime,
   ResolvedAutoscaling,
+  ResolvedRuntime,
+  ResolvedServingPlatform,
   ResolvedServer,
   ResolvedTeam,
   ResolvedTier,
@@ -58,6 +61,7 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
   if (!platform) throw new Error('resolvePlatform: no platform definition (validation should have stopped this)');
   const policies = new Map(definitions.policies.map((p) => [p.value.name, p.value]));
   const models = [...definitions.models].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  const serving = resolveServingPlatform(platform);
   return {
     repoURL: platform.repoURL,
     targetRevision: platform.targetRevision ?? 'main',
@@ -72,12 +76,13 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     platformTeamGithub: platform.platformTeam.github,
     deploymentMode: platform.deploymentMode ?? 'Standard',
     serviceAccountAnnotation: platform.serviceAccountAnnotation ?? 'eks.amazonaws.com/role-arn',
+    serving,
     metricSources: resolveMetricSources(platform),
     monitorSelectorLabels: { ...(platform.metricSources.prometheus.selectorLabels ?? DEFAULT_MONITOR_SELECTOR_LABELS) },
     rollbackPath: resolveRollbackPath(platform),
     githubRepository: githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY',
     policies: [...definitions.policies].map((p) => resolvePolicy(p, platform)).sort(byName),
-    environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, policies, definitions.policies, models, env)),
+    environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, serving, policies, definitions.policies, models, env)),
     modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
   };
 }
@@ -171,6 +176,7 @@ export function defaultPolicyFor(platform: PlatformDefinition, policies: readonl
 
 function resolveEnvironment(
   platform: PlatformDefinition,
+  serving: ResolvedServingPlatform,
   policies: ReadonlyMap<string, RolloutPolicyDefinition>,
   policyFiles: readonly Loaded<RolloutPolicyDefinition>[],
   models: readonly Loaded<ModelDefinition>[],
@@ -179,14 +185,11 @@ function resolveEnvironment(
   const definition = platform.environments[env];
   const tiers = sortedKeys(platform.tiers).map((name) => resolveTier(platform, name, env));
   const pools = sortedKeys(platform.nodePools).map((name) => resolvePool(platform.nodePools[name], name, env));
-  const runtimes = sortedKeys(platform.runtimes).map((name): ResolvedRuntime => {
-    const r = platform.runtimes[name];
-    return { name, image: r.image, formats: [...r.formats], protocols: [...(r.protocols ?? ['v1', 'v2'])], args: [...(r.args ?? [])], gpu: r.gpu ?? false };
-  });
-  const context = { platform, policies, env, tiers, pools, runtimes, defaultPolicy: defaultPolicyFor(platform, policyFiles, env) };
+  const runtimes = sortedKeys(platform.runtimes).map((name) => resolveRuntime(name, platform.runtimes[name]));
+  const context = { platform, serving, policies, env, tiers, pools, runtimes, defaultPolicy: defaultPolicyFor(platform, policyFiles, env) };
   const resolvedModels = models.filter((m) => m.value.deploy[env]).map((m) => resolveModel(context, m));
   const gpuResourceNames = [...new Set(pools.flatMap((p) => (p.gpu ? [p.gpu.resourceName] : [])))].sort();
-  const teams = sortedKeys(platform.teams).map((name) => resolveTeam(platform, name, env, resolvedModels, gpuResourceNames));
+  const teams = sortedKeys(platform.teams).map((name) => resolveTeam(platform, serving, name, env, resolvedModels, gpuResourceNames));
   return {
     name: env,
     production: definition.production,
@@ -241,26 +244,19 @@ function resolvePool(p: NodePoolDefinition, name: string, env: string): Resolved
     cpuPerNode: p.cpuPerNode,
     memoryGiBPerNode: p.memoryGiBPerNode,
     hourlyPriceUsd: p.hourlyPriceUsd,
+    zones: [...((p as { zones?: readonly string[] }).zones ?? [])].sort(),
   };
 }
 
-function resolveTeam(platform: PlatformDefinition, name: string, env: string, models: readonly ResolvedModel[], gpuResourceNames: readonly string[]): ResolvedTeam {
+function resolveTeam(platform: PlatformDefinition, serving: ResolvedServingPlatform, name: string, env: string, models: readonly ResolvedModel[], gpuResourceNames: readonly string[]): ResolvedTeam {
   const t = platform.teams[name];
   const declared = t.quota?.[env];
-  const used = models
-    .filter((m) => m.owner === name)
-    .flatMap((m) => m.servers)
-    .reduce(
-      (sum, s) => ({
-        cpu: sum.cpu + s.resources.cpu * s.replicas.max,
-        memoryGiB: sum.memoryGiB + s.resources.memoryGiB * s.replicas.max,
-        gpus: sum.gpus + s.resources.gpus * s.replicas.max,
-      }),
-      { cpu: 0, memoryGiB: 0, gpus: 0 },
-    );
-  const quota: Resources = declared
-    ? { cpu: declared.cpu ?? Math.ceil(used.cpu), memoryGiB: declared.memoryGiB ?? Math.ceil(used.memoryGiB), gpus: declared.gpus ?? used.gpus }
-    : { cpu: Math.ceil(used.cpu), memoryGiB: Math.ceil(used.memoryGiB), gpus: used.gpus };
+  const needed = quotaNeeded(models.filter((m) => m.owner === name).flatMap((m) => m.servers));
+  const quota: Resources = {
+    cpu: declared?.cpu ?? Math.ceil(needed.limits.cpu - 1e-9),
+    memoryGiB: declared?.memoryGiB ?? Math.ceil(needed.limits.memoryGiB - 1e-9),
+    gpus: declared?.gpus ?? needed.limits.gpus,
+  };
   return {
     name,
     namespace: names.teamNamespace(name, env),
@@ -270,12 +266,40 @@ function resolveTeam(platform: PlatformDefinition, name: string, env: string, mo
     project: names.teamProjectName(name, env),
     quotaName: names.teamQuotaName(name),
     quota,
+    // A declared quota is one number per resource: requests get the same.
+    quotaRequests: {
+      cpu: declared?.cpu ?? Math.ceil(needed.requests.cpu - 1e-9),
+      memoryGiB: declared?.memoryGiB ?? Math.ceil(needed.requests.memoryGiB - 1e-9),
+    },
+    quotaNeeded: needed,
+    namespaceLabels: namespaceLabels(serving),
     gpuResourceNames,
+  };
+}
+
+/** What the servers need at maximum replicas plus a rolling update's surge, every container of a pod counted. */
+export function quotaNeeded(servers: readonly ResolvedServer[]): ResolvedTeam['quotaNeeded'] {
+  const sum = (f: (s: ResolvedServer) => number) => servers.reduce((total, s) => total + (s.replicas.max + s.surge) * f(s), 0);
+  return {
+    requests: { cpu: sum((s) => s.podCharge.requests.cpu), memoryGiB: sum((s) => s.podCharge.requests.memoryGiB) },
+    limits: { cpu: sum((s) => s.podCharge.limits.cpu), memoryGiB: sum((s) => s.podCharge.limits.memoryGiB), gpus: sum((s) => s.podCharge.gpus) },
+  };
+}
+
+/** Istio injection and the Pod Security levels of a model namespace. */
+function namespaceLabels(serving: ResolvedServingPlatform): Record<string, string> {
+  const { podSecurity } = serving;
+  return {
+    'istio-injection': serving.mesh.istio ? 'enabled' : 'disabled',
+    'pod-security.kubernetes.io/enforce': podSecurity.enforce,
+    'pod-security.kubernetes.io/warn': podSecurity.warn,
+    'pod-security.kubernetes.io/audit': podSecurity.audit,
   };
 }
 
 interface Context {
   readonly platform: PlatformDefinition;
+  readonly serving: ResolvedServingPlatform;
   readonly policies: ReadonlyMap<string, RolloutPolicyDefinition>;
   readonly env: string;
   readonly tiers: readonly ResolvedTier[];
@@ -326,6 +350,8 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     }
     if (deployment.replicas && versionRoles.includes('stable')) replicas = { ...deployment.replicas };
     const runtime = runtimeFor(context, v);
+    const resources = resourcesFor(platform.nodePools[pool.name], pool, deployment, v);
+    const logger = loggerFor(platform, model, deployment);
     const weight = versionRoles.includes('canary') ? canary!.weight : versionRoles.includes('stable') ? 100 - (canary?.weight ?? 0) : 0;
     return {
       name: names.inferenceServiceName(model.id, version),
@@ -342,14 +368,20 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
       features: { ...v.features },
       lineage: { ...v.lineage },
       profile: { ...v.profile },
-      resources: resourcesFor(platform.nodePools[pool.name], pool, deployment, v),
+      resources,
       replicas,
       priorityClassName: tier.priorityClassName,
       serviceAccountName: names.teamServiceAccount(model.owner),
       batching: deployment.batching && { ...deployment.batching },
-      autoscaling: autoscalingFor(platform, pool, v, replicas),
-      probes: probesFor(model.id, runtime, v),
-      logger: loggerFor(platform, model, deployment),
+      autoscaling: autoscalingFor(platform, pool, v, replicas, names.predictorName(model.id, version)),
+      probes: probesFor(model.id, runtime, v, pool),
+      logger,
+      runtimeAnnotations: runtimeAnnotations(runtime, model.id, resources),
+      podAnnotations: sidecarAnnotations(context.serving),
+      podCharge: podCharge(context.serving, resources, logger !== undefined),
+      surge: surgeOf(context.serving, replicas.max),
+      disruptionBudget: replicas.min >= 2 ? { name: names.predictorName(model.id, version), maxUnavailable: 1 } : undefined,
+      topologySpread: topologySpread(pool),
     };
   });
 
@@ -388,7 +420,41 @@ function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): Resolv
     },
     quality: [...(model.quality ?? [])],
     servers,
+    ...routePaths(model, servers),
   };
+}
+
+/** Task types whose models generate text: their route carries the OpenAI-compatible API. */
+const GENERATIVE_TASKS = new Set(['llm', 'text-generation', 'chat', 'text2text-generation']);
+
+/**
+ * Paths of a model's route: KServe v1 paths where a live version serves v1,
+ * v2 where one serves v2, and for a generative model on a runtime with the
+ * OpenAI API its completions, chat, models (and, for embedding tasks,
+ * embeddings) paths under the per-model prefix the runtime sets.
+ */
+function routePaths(model: ModelDefinition, servers: readonly ResolvedServer[]): Pick<ResolvedModel, 'paths' | 'openaiPrefix'> {
+  const id = model.id;
+  const protocols = new Set(servers.flatMap((s) => s.runtime.protocols));
+  const paths: ResolvedModel['paths'][number][] = [
+    ...(protocols.has('v1')
+      ? [
+          { type: 'Exact' as const, value: `/v1/models/${id}:predict` },
+          { type: 'Exact' as const, value: `/v1/models/${id}:explain` },
+          { type: 'Exact' as const, value: `/v1/models/${id}` },
+        ]
+      : []),
+    ...(protocols.has('v2') ? [{ type: 'PathPrefix' as const, value: `/v2/models/${id}` }] : []),
+  ];
+  const generative = GENERATIVE_TASKS.has(model.taskType) || model.taskType === 'embeddings';
+  if (!generative || !servers.every((s) => s.runtime.openai)) return { paths };
+  const prefix = `/openai/${id}`;
+  const openai = [
+    ...(model.taskType === 'embeddings' ? ['/v1/embeddings'] : ['/v1/completions', '/v1/chat/completions']),
+    '/v1/models',
+    `/v1/models/${id}`,
+  ].map((p) => ({ type: 'Exact' as const, value: `${prefix}${p}` }));
+  return { paths: [...paths, ...openai], openaiPrefix: prefix };
 }
 
 function sizingFor(model: ModelDefinition, deployment: DeploymentDefinition, tier: ResolvedTier, version: string): SizingInput {
@@ -420,38 +486,70 @@ export function resourcesFor(definition: NodePoolDefinition, pool: ResolvedPool,
   };
 }
 
-/** Autoscaler settings of one version: scale up fast, scale down slowly, never below the warm pool. */
-export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool, v: VersionDefinition, replicas: { min: number; max: number }): ResolvedAutoscaling {
+/**
+ * Autoscaler settings of one version: scale up fast, scale down slowly, never
+ * below the warm pool. The behaviour is emitted as is (our HPA, or the HPA KEDA
+ * creates) and `simulate` runs the same object.
+ */
+export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool, v: VersionDefinition, replicas: { min: number; max: number }, predictor: string): ResolvedAutoscaling {
   const a = platform.autoscaling ?? {};
   const targetUtilization = a.targetUtilization ?? 0.7;
+  const syncPeriodSeconds = a.syncPeriodSeconds ?? 15;
+  const scaleDownStabilizationSeconds = Math.max(300, 3 * Math.ceil(v.profile.warmupSeconds));
+  const behavior: ScalingBehavior = {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [
+        { type: 'Percent', value: 100, periodSeconds: syncPeriodSeconds },
+        { type: 'Pods', value: a.scaleUpPods ?? 4, periodSeconds: syncPeriodSeconds },
+      ],
+    },
+    scaleDown: { stabilizationWindowSeconds: scaleDownStabilizationSeconds, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+  };
+  const kind = pool.kind === 'gpu' ? 'keda' : 'hpa';
+  const targetRpsPerReplica = Math.max(1, Math.floor(v.profile.maxRpsPerReplica * targetUtilization * 100) / 100);
+  const targetCpuUtilizationPercent = Math.round(targetUtilization * 100);
   return {
-    kind: pool.kind === 'gpu' ? 'keda' : 'hpa',
+    kind,
+    // KEDA names its HPA keda-hpa-<scaledobject>.
+    hpaName: kind === 'keda' ? `keda-hpa-${predictor}` : predictor,
     model: {
       min: replicas.min,
       max: replicas.max,
       maxRpsPerReplica: v.profile.maxRpsPerReplica,
       warmupSeconds: v.profile.warmupSeconds,
-      targetUtilization,
-      syncPeriodSeconds: a.syncPeriodSeconds ?? 15,
+      metric: kind === 'keda' ? { kind: 'rps-per-replica', targetRps: targetRpsPerReplica } : { kind: 'cpu-utilization', targetUtilization: targetCpuUtilizationPercent / 100 },
+      syncPeriodSeconds,
       metricLagSeconds: a.metricLagSeconds ?? 30,
-      scaleUpPods: a.scaleUpPods ?? 4,
+      tolerance: 0.1,
+      behavior,
     },
-    scaleDownStabilizationSeconds: Math.max(300, 3 * Math.ceil(v.profile.warmupSeconds)),
-    targetRpsPerReplica: Math.max(1, Math.floor(v.profile.maxRpsPerReplica * targetUtilization * 100) / 100),
-    targetCpuUtilizationPercent: Math.round(targetUtilization * 100),
+    behavior,
+    scaleDownStabilizationSeconds,
+    targetRpsPerReplica,
+    targetCpuUtilizationPercent,
+    // Prometheus unreachable: hold at least the warm pool, never scale down during the outage.
+    fallback: kind === 'keda' ? { failureThreshold: 3, replicas: replicas.min, behavior: 'currentReplicasIfHigher' } : undefined,
   };
 }
 
-/** Readiness on the model's own endpoint; the startup probe allows 1.5 × warmup + 30 s before a restart. */
-function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition): ResolvedServer['probes'] {
+/**
+ * Startup and readiness on the model's own endpoint (v1, else v2), in the
+ * protocol the runtime serves; the startup probe allows 1.5 × warmup + 30 s.
+ * Liveness on the server's own endpoint, patient enough that a loaded GPU pod
+ * that is merely slow is not restarted (3 minutes of silence on GPU pools, 2 on CPU).
+ */
+function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition, pool: ResolvedPool): ResolvedServer['probes'] {
   const periodSeconds = 5;
   const path = runtime.protocols.includes('v1') ? `/v1/models/${modelId}` : `/v2/models/${modelId}/ready`;
   return {
     path,
+    livenessPath: runtime.livenessPath,
     port: 8080,
     startup: { periodSeconds, failureThreshold: Math.ceil((1.5 * v.profile.warmupSeconds + 30) / periodSeconds), timeoutSeconds: 2 },
     readiness: { periodSeconds, failureThreshold: 3, timeoutSeconds: 2 },
-    liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
+    liveness: { periodSeconds: 20, failureThreshold: pool.kind === 'gpu' ? 9 : 6, timeoutSeconds: 10 },
   };
 }
 

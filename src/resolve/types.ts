@@ -1,4 +1,4 @@
-import type { AutoscalerModel } from './simulate.js';
+import type { AutoscalerModel, ScalingBehavior } from './simulate.js';
 import type { BuiltInCheck, FeatureType, LineageDefinition, MetricSourcesDefinition, ProfileDefinition, QualityCheckDefinition, Taint } from '../definitions/index.js';
 
 /** Metric sources with every default applied. */
@@ -37,6 +37,8 @@ export interface ResolvedPlatform {
   readonly platformTeamGithub: string;
   readonly deploymentMode: string;
   readonly serviceAccountAnnotation: string;
+  /** What the platform provides around a model pod: mesh, KServe agent, storage initializer. */
+  readonly serving: ResolvedServingPlatform;
   readonly metricSources: ResolvedMetricSources;
   /**
    * Labels the platform's Prometheus selects PodMonitors and PrometheusRules by
@@ -146,7 +148,14 @@ export interface ResolvedTeam {
   readonly github: string;
   readonly project: string;
   readonly quotaName: string;
+  /** Limits quota (`limits.cpu`, `limits.memory`, GPUs). */
   readonly quota: Resources;
+  /** Requests quota (`requests.cpu`, `requests.memory`). */
+  readonly quotaRequests: { readonly cpu: number; readonly memoryGiB: number };
+  /** What the team's live versions need at maximum replicas plus a rolling update's surge, every container counted. */
+  readonly quotaNeeded: { readonly requests: { readonly cpu: number; readonly memoryGiB: number }; readonly limits: Resources };
+  /** Namespace labels of the mesh and Pod Security. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly gpuResourceNames: readonly string[];
 }
 
@@ -182,15 +191,98 @@ export interface ResolvedPool {
   readonly cpuPerNode: number;
   readonly memoryGiBPerNode: number;
   readonly hourlyPriceUsd: number;
+  /** Zones the pool's nodes are spread over (`topology.kubernetes.io/zone`). @default - none declared */
+  readonly zones: readonly string[];
+}
+
+/** Requests and limits of one container (CPU cores, GiB). */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: number; readonly memoryGiB: number };
+  readonly limits: { readonly cpu: number; readonly memoryGiB: number };
+}
+
+/** The service mesh the model namespaces are injected into. */
+export interface ResolvedMesh {
+  /** Istio sidecar injection in model namespaces. */
+  readonly istio: boolean;
+  /**
+   * Istio CNI node agent installed: the injected init container is
+   * `istio-validation` (no added capabilities) instead of `istio-init`
+   * (NET_ADMIN, NET_RAW), which Pod Security `baseline` rejects.
+   */
+  readonly cni: boolean;
+  /** `istio-proxy` resources, set on every pod with the `sidecar.istio.io/proxy*` annotations. */
+  readonly sidecar: ContainerResources;
+  /** The injected init container (`istio-init` or `istio-validation`). */
+  readonly init: ContainerResources;
+}
+
+export interface ResolvedServingPlatform {
+  readonly mesh: ResolvedMesh;
+  /**
+   * The KServe agent container injected beside the model when a logger is
+   * set: the cluster's `inferenceservice-config` `agent` resources (KServe
+   * cannot set them per InferenceService; these must match the cluster).
+   */
+  readonly agent: ContainerResources;
+  /** The storage-initializer init container (`inferenceservice-config` `storageInitializer`). */
+  readonly storageInitializer: ContainerResources;
+  /** Rolling-update surge of a predictor Deployment, in percent of its replicas (Kubernetes default 25). */
+  readonly maxSurgePercent: number;
+  /** Pod Security Admission levels of the model namespaces. */
+  readonly podSecurity: { readonly enforce: 'privileged' | 'baseline' | 'restricted'; readonly warn: 'privileged' | 'baseline' | 'restricted'; readonly audit: 'privileged' | 'baseline' | 'restricted' };
+  /** Label on every InferenceService that keeps KServe from creating its own Ingress or HTTPRoute. */
+  readonly visibilityLabel: { readonly key: string; readonly value: string };
+}
+
+/**
+ * Model servers modelplane knows the container contract of (command, flags,
+ * ports, protocols, user, shared memory), after KServe's own ClusterServingRuntimes.
+ */
+export type RuntimeKind = 'kserve-sklearnserver' | 'kserve-xgbserver' | 'kserve-lgbserver' | 'kserve-torchserve' | 'triton' | 'kserve-huggingfaceserver';
+
+export type InferenceProtocol = 'v1' | 'v2' | 'grpc-v2';
+
+export interface ResolvedContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+}
+
+/** The `kserve-container` of a ServingRuntime, with KServe's Go templates over the InferenceService's metadata. */
+export interface ResolvedRuntimeContainer {
+  readonly command?: readonly string[];
+  readonly args: readonly string[];
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  /** The first is the HTTP port KServe's Service targets. */
+  readonly ports: readonly ResolvedContainerPort[];
+  /** Numeric: the kubelet cannot check `runAsNonRoot` against a user name. */
+  readonly runAsUser: number;
+  /** A memory-backed `/dev/shm` of this size (GiB; it counts against the pod's memory limit). */
+  readonly sharedMemoryGiB?: number;
 }
 
 export interface ResolvedRuntime {
   readonly name: string;
   readonly image: string;
   readonly formats: readonly string[];
-  readonly protocols: readonly ('v1' | 'v2')[];
+  readonly kind: RuntimeKind;
+  /** Protocols the server really serves. */
+  readonly protocols: readonly InferenceProtocol[];
+  /** Extra container arguments from the platform. */
   readonly args: readonly string[];
+  /** Needs a GPU node pool. */
   readonly gpu: boolean;
+  /** Runs on CPU only (KServe's tree and scikit-learn servers): a GPU pool would idle its GPUs. */
+  readonly cpuOnly: boolean;
+  readonly container: ResolvedRuntimeContainer;
+  /** Server-level liveness endpoint (the process answers), as opposed to the model's readiness. */
+  readonly livenessPath: string;
+  /** Where the server's own metrics are scraped. */
+  readonly metrics: { readonly port: string; readonly containerPort: number; readonly path: string };
+  /** Serves the OpenAI-compatible API under `openaiPrefix` for generative models. */
+  readonly openai: boolean;
+  /** InferenceService annotations the container's templates read; every InferenceService using the runtime carries them. */
+  readonly templateAnnotations: readonly string[];
 }
 
 /** Why a version is live in an environment. A version can have several roles. */
@@ -245,6 +337,14 @@ export interface ResolvedModel {
   readonly quality: readonly QualityCheckDefinition[];
   /** One per live version: stable first, then canary, tenant pins and previous, each once. */
   readonly servers: readonly ResolvedServer[];
+  /**
+   * Paths every rule of the model's route matches: the KServe v1 and v2 paths
+   * of the model id, plus the OpenAI-compatible paths of a generative model
+   * (served under a per-model prefix, so two models on one hostname never claim the same path).
+   */
+  readonly paths: readonly { readonly type: 'Exact' | 'PathPrefix'; readonly value: string }[];
+  /** Generative models: the OpenAI-compatible API's prefix, e.g. `/openai/assistant-llm`. */
+  readonly openaiPrefix?: string;
 }
 
 /** One live version of a model: becomes one InferenceService. */
@@ -274,7 +374,10 @@ export interface ResolvedServer {
   readonly autoscaling: ResolvedAutoscaling;
   /** Probes that keep a pod out of traffic until the model answers. */
   readonly probes: {
+    /** Model-level: startup and readiness. */
     readonly path: string;
+    /** Server-level: liveness (a loaded pod that is slow is not restarted). */
+    readonly livenessPath: string;
     readonly port: number;
     readonly startup: ResolvedProbe;
     readonly readiness: ResolvedProbe;
@@ -282,6 +385,27 @@ export interface ResolvedServer {
   };
   /** Prediction logging, resolved from the data class. */
   readonly logger?: { readonly mode: 'all' | 'request' | 'response'; readonly url: string; readonly summaryOnly: boolean };
+  /** Annotations the runtime's templates read (thread count, tensor parallelism), with this version's values. */
+  readonly runtimeAnnotations: Readonly<Record<string, string>>;
+  /** Pod-template annotations (Istio sidecar resources). */
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  /** What one pod of the version charges against the namespace quota, every container counted. */
+  readonly podCharge: PodCharge;
+  /** Extra pods a rolling update of the predictor Deployment may create at its maximum replicas. */
+  readonly surge: number;
+  /** A PodDisruptionBudget for versions whose warm pool has 2 or more pods. */
+  readonly disruptionBudget?: { readonly name: string; readonly maxUnavailable: number };
+  /** Spread of the version's pods over nodes (and zones when the pool declares them). */
+  readonly topologySpread: readonly { readonly topologyKey: string; readonly maxSkew: number; readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway' }[];
+}
+
+/** Quota charge of one pod: per resource the larger of its containers' sum and its largest init container. */
+export interface PodCharge {
+  readonly requests: { readonly cpu: number; readonly memoryGiB: number };
+  readonly limits: { readonly cpu: number; readonly memoryGiB: number };
+  readonly gpus: number;
+  /** Each container counted (name → resources), for messages. */
+  readonly containers: readonly { readonly name: string; readonly init: boolean; readonly resources: ContainerResources }[];
 }
 
 /** One HTTP probe's timing. */
@@ -297,10 +421,20 @@ export interface ResolvedProbe {
  * utilisation say little about a GPU model server's headroom).
  */
 export interface ResolvedAutoscaling {
+  /**
+   * `hpa`: our own `autoscaling/v2` HorizontalPodAutoscaler (KServe's drops the
+   * behaviour), `keda`: a KEDA ScaledObject; KServe's autoscaler class is
+   * `external` for both, so it creates none of its own.
+   */
   readonly kind: 'hpa' | 'keda';
+  /** The HorizontalPodAutoscaler (ours, or the one KEDA creates). */
+  readonly hpaName: string;
   /** What `simulate` and the warm-pool gate run: the same numbers as the emitted objects. */
   readonly model: AutoscalerModel;
+  readonly behavior: ScalingBehavior;
   readonly scaleDownStabilizationSeconds: number;
   readonly targetRpsPerReplica: number;
   readonly targetCpuUtilizationPercent: number;
+  /** KEDA: replicas held when Prometheus cannot be read `failureThreshold` times in a row. */
+  readonly fallback?: { readonly failureThreshold: number; readonly replicas: number; readonly behavior: 'static' | 'currentReplicas' | 'currentReplicasIfHigher' | 'currentReplicasIfLower' };
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatPath, type Diagnostic } from '../../src/diagnostics/index.js';
-import { rampDemand, resolvePlatform, simulate, spikeDemand, sufficientWarmPool, type AutoscalerModel, type Demand } from '../../src/resolve/index.js';
+import { rampDemand, resolvePlatform, simulate, spikeDemand, sufficientWarmPool, type AutoscalerModel, type Demand, type ScalingBehavior } from '../../src/resolve/index.js';
 import { validateDefinitions } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, referenceDefinitions, type MutableDefinitions } from '../support/definitions.js';
 
@@ -134,7 +134,14 @@ describe('warm-pool gate (MP6010, MP6011)', () => {
 });
 
 describe('simulate', () => {
-  const BASE: AutoscalerModel = { min: 1, max: 20, maxRpsPerReplica: 100, warmupSeconds: 30, targetUtilization: 0.7, syncPeriodSeconds: 15, metricLagSeconds: 30, scaleUpPods: 4 };
+  /** The emitted behaviour: up by the larger of 100 % and 4 pods per 15 s, down by 10 % a minute after a 300 s window. */
+  const BEHAVIOR: ScalingBehavior = {
+    scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+    scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+  };
+  const rps = (targetRps: number) => ({ kind: 'rps-per-replica' as const, targetRps });
+  const cpu = (targetUtilization: number) => ({ kind: 'cpu-utilization' as const, targetUtilization });
+  const BASE: AutoscalerModel = { min: 1, max: 20, maxRpsPerReplica: 100, warmupSeconds: 30, metric: rps(70), syncPeriodSeconds: 15, metricLagSeconds: 30, tolerance: 0.1, behavior: BEHAVIOR };
   const constant = (rps: number): Demand => () => rps;
 
   const TABLE: { title: string; model: Partial<AutoscalerModel>; demand: Demand; seconds: number; unserved: number | 'some'; secondsOverCapacity: number | 'some'; peakReady?: number }[] = [
@@ -149,7 +156,7 @@ describe('simulate', () => {
     // At t=15 the autoscaler wants 3 (300 / 100), within 1 + max(1, 4); two pods are ready at t=20: 20 s × 200 rps unserved.
     {
       title: 'pods started at the first sync are ready after their warmup',
-      model: { min: 1, max: 10, warmupSeconds: 5, targetUtilization: 1, metricLagSeconds: 0 },
+      model: { min: 1, max: 10, warmupSeconds: 5, metric: rps(100), metricLagSeconds: 0 },
       demand: constant(300),
       seconds: 30,
       unserved: 4000,
@@ -179,7 +186,7 @@ describe('simulate', () => {
   const RAMPS: { title: string; model: Partial<AutoscalerModel>; demand: Demand; seconds: number }[] = [
     { title: 'a 10 s ramp to 1000 rps', model: {}, demand: rampDemand(1000, 10, 100), seconds: 300 },
     { title: 'a spike to 1500 rps', model: { max: 30 }, demand: spikeDemand(1500, 200), seconds: 300 },
-    { title: 'a 60 s ramp to 6000 rps at 600 rps per replica, 12 s warmup', model: { max: 30, maxRpsPerReplica: 600, warmupSeconds: 12 }, demand: rampDemand(6000, 60, 1800), seconds: 300 },
+    { title: 'a 60 s ramp to 6000 rps at 600 rps per replica, 12 s warmup', model: { max: 30, maxRpsPerReplica: 600, warmupSeconds: 12, metric: rps(420) }, demand: rampDemand(6000, 60, 1800), seconds: 300 },
   ];
 
   for (const row of RAMPS) {
@@ -192,6 +199,44 @@ describe('simulate', () => {
       expect(at(pool - 1).unserved).toBeGreaterThan(0);
     });
   }
+
+  // HPA v2 semantics of the emitted autoscalers (kube-controller-manager's replica calculator and behaviour).
+  const desiredAt = (model: AutoscalerModel, demand: Demand, seconds: number) => simulate(model, demand, seconds).steps.map((s) => s.desired);
+
+  it('scales on CPU only by the utilisation ratio, which saturates at 100 % of the request', () => {
+    const model = { ...BASE, metric: cpu(0.7), warmupSeconds: 5, metricLagSeconds: 0 };
+    // 1000 rps on one 100-rps replica: CPU at 100 %, ratio 1 / 0.7, ceil(1.43 × 1) = 2; the request rate would ask for 15 (capped at 1 + 4).
+    expect(desiredAt(model, constant(1000), 15)[15]).toBe(2);
+    expect(desiredAt({ ...model, metric: rps(70) }, constant(1000), 15)[15]).toBe(5);
+  });
+
+  it('counts pods that are not ready yet at 0 % on a CPU scale-up, so it waits for them', () => {
+    const model = { ...BASE, metric: cpu(0.7), warmupSeconds: 60, metricLagSeconds: 0 };
+    const desired = desiredAt(model, constant(1000), 90);
+    // 2 pods from t = 15; at t = 30, 45 and 60 one ready pod at 143 % and one warming at 0 %: (1.43 × 1) / 2 < 1, no change.
+    expect(desired.slice(15, 75)).toEqual(Array(60).fill(2));
+    // At t = 75 both are ready and saturated: ceil(1.43 × 2) = 3.
+    expect(desired[75]).toBe(3);
+  });
+
+  it('does not scale within the 10 % tolerance', () => {
+    expect(desiredAt({ ...BASE, metric: rps(100), metricLagSeconds: 0 }, constant(109), 60).every((d) => d === 1)).toBe(true);
+    expect(desiredAt({ ...BASE, metric: rps(100), metricLagSeconds: 0 }, constant(111), 15)[15]).toBe(2);
+  });
+
+  it('holds the replicas for the scale-down stabilization window, then removes at most 10 % a minute', () => {
+    const model = { ...BASE, metric: rps(100), min: 2, max: 20, warmupSeconds: 0, metricLagSeconds: 0 };
+    const desired = desiredAt(model, spikeDemand(1500, 100, 0, 60), 1200);
+    expect(desired[59]).toBe(15);
+    // The highest recommendation of the last 300 s is 15 until t = 345 (recommendations at t = 45 and earlier fall out at 345).
+    expect(Math.min(...desired.slice(45, 345))).toBe(15);
+    for (let t = 60; t + 60 <= 1200; t += 15) {
+      const before = desired[t];
+      const after = desired[t + 60];
+      expect(before - after, `t = ${t}`).toBeLessThanOrEqual(Math.ceil(before * 0.1));
+    }
+    expect(desired[1200]).toBe(2);
+  });
 
   it('is deterministic: the same inputs give the same result', () => {
     for (const row of [...TABLE, ...RAMPS]) {
