@@ -54,7 +54,8 @@ export default definePlatform({
       gpu: { model: 'nvidia-a100-80gb', memoryGiB: 80, perNode: 8 },
       cpuPerNode: 96,
       memoryGiBPerNode: 1000,
-      nodes: { staging: 1, prod: 4 },
+      // Sized for the burst (every version at its maximum replicas), not only the warm pools.
+      nodes: { staging: 1, prod: 7 },
       hourlyPriceUsd: 32.77,
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'p4de.24xlarge',
@@ -71,7 +72,7 @@ export default definePlatform({
       gpu: { model: 'nvidia-l4', memoryGiB: 24, perNode: 4 },
       cpuPerNode: 48,
       memoryGiBPerNode: 190,
-      nodes: { staging: 2, prod: 8 },
+      nodes: { staging: 3, prod: 12 },
       hourlyPriceUsd: 4.6,
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'g6.12xlarge',

@@ -47,6 +47,8 @@ export const CATALOGUE = {
   MP3012: { severity: 'error', meaning: 'rollout policy weights do not strictly increase' },
   MP3013: { severity: 'error', meaning: 'a quality check name is used twice or clashes with a built-in check' },
   MP3014: { severity: 'error', meaning: 'too many tenants or pinned versions for one HTTPRoute' },
+  MP3015: { severity: 'error', meaning: 'a runtime declares no kind and its image names no model server modelplane knows the container contract of' },
+  MP3016: { severity: 'error', meaning: 'a runtime declares a protocol its model server does not serve (e.g. Triton and v1)' },
   // MP4xxx: names
   MP4001: { severity: 'error', meaning: 'a derived Kubernetes name is not a valid DNS-1035 label of at most 63 characters' },
   // MP4002 (a version is not a semantic version) is retired: the schema reports it as MP2004 on the version field.
@@ -70,6 +72,12 @@ export const CATALOGUE = {
   MP6009: { severity: 'error', meaning: 'scale to zero (0 minimum replicas) on a tier with a p99 latency budget' },
   MP6010: { severity: 'error', meaning: 'a model of a strict tier leaves requests unserved on its declared traffic ramp (simulated)' },
   MP6011: { severity: 'warning', strict: 'error', meaning: 'declared minimum replicas below the warm pool the traffic needs (an error on strict tiers)' },
+  // MP6012–MP6016: quotas and runtime placement (src/validate/gates-serving.ts), burst capacity (gates-capacity.ts)
+  MP6012: { severity: 'error', meaning: 'a declared team quota is smaller than its live versions need at maximum replicas plus a rolling update\'s surge, every container of a pod counted (agent, sidecar, init)' },
+  MP6013: { severity: 'warning', meaning: 'the burst (maximum replicas of every live version, canary included) needs more than the pool has' },
+  MP6014: { severity: 'warning', meaning: 'a team quota is larger than the capacity of the pools its models run on' },
+  MP6015: { severity: 'error', meaning: 'a version whose runtime needs a GPU is deployed on a CPU pool' },
+  MP6016: { severity: 'error', meaning: 'a version whose runtime runs on CPU only is deployed on a GPU pool' },
   // MP7xxx: privacy and supply chain (src/validate/gates-security.ts)
   MP7001: { severity: 'error', meaning: 'a pii model logs request or response payloads to a sink other than the platform\'s scrubbing sink' },
   MP7002: { severity: 'error', meaning: 'logging.url is not one of the platform\'s log sinks' },
@@ -80,6 +88,7 @@ export const CATALOGUE = {
   MP7007: { severity: 'warning', meaning: 'a live version\'s lineage.image differs from the image of the runtime that serves it' },
   MP7008: { severity: 'error', meaning: 'a definition contains what looks like a credential (access key, private key, token, password)' },
   MP7009: { severity: 'error', meaning: 'a GPU pool without taints, or a CPU pool with a GPU taint' },
+  MP7010: { severity: 'error', meaning: 'a Pod Security level that rejects the containers the mesh injects (istio-init without Istio CNI)' },
   // MP8xxx: delivery (src/validate/gates-route.ts, gates-analysis.ts)
   MP8001: { severity: 'error', meaning: 'an emitted HTTPRoute breaks a limit the API server enforces (Gateway API CRD schema or CEL rule: 16 rules, 64 matches per rule, 128 matches in all, path and header rules, weights)' },
   MP8002: { severity: 'error', meaning: 'a rollout policy\'s analysis ends before a regression that starts late in a step can fail it (count too small)' },

@@ -151,3 +151,42 @@ export function checkTierMinimums(context: GateContext, found: Findings): void {
         found.add('MP6009', file, ['tiers', name, 'minReplicas', key], `tiers.${name}.minReplicas.${key} is 0 (scale to zero), but tier '${name}' has a p99 budget of ${num(tier.p99BudgetMs)} ms that a cold start cannot meet: set it to at least 1`);
   }
 }
+
+/**
+ * Burst beyond the warm pool (MP6013, a warning): at maximum replicas, every
+ * live version of a pool (stable, canary, tenant pins, previous) with its
+ * pods' requests (model, agent, sidecar) against the pool's nodes, with the numbers.
+ */
+export function checkBurst(context: GateContext, found: Findings): void {
+  const file = context.platform.file;
+  for (const env of context.resolved.environments) {
+    for (const pool of env.pools) {
+      const servers = env.models.filter((m) => m.pool.name === pool.name).flatMap((m) => m.servers.map((s) => ({ model: m, server: s })));
+      if (servers.length === 0) continue;
+      const canaries = servers.filter((x) => x.server.roles.includes('canary'));
+      const amounts: { what: string; perNode: number; amount: (s: ResolvedServer) => number }[] = [
+        ...(pool.gpu ? [{ what: 'GPUs', perNode: pool.gpu.perNode, amount: (s: ResolvedServer) => s.podCharge.gpus }] : []),
+        { what: 'CPU cores', perNode: pool.cpuPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.cpu },
+        { what: 'GiB of memory', perNode: pool.memoryGiBPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.memoryGiB },
+      ];
+      for (const { what, perNode, amount } of amounts) {
+        const needed = servers.reduce((sum, x) => sum + x.server.replicas.max * amount(x.server), 0);
+        const available = pool.nodes * perNode;
+        if (needed <= available + EPSILON) continue;
+        const canary = canaries.reduce((sum, x) => sum + x.server.replicas.max * amount(x.server), 0);
+        const biggest = servers
+          .map((x) => ({ name: `${x.model.id}@${x.server.version} × ${x.server.replicas.max}`, total: x.server.replicas.max * amount(x.server) }))
+          .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1))
+          .slice(0, 3)
+          .map((x) => `${x.name} (${num(x.total)})`)
+          .join(', ');
+        found.add(
+          'MP6013',
+          file,
+          ['nodePools', pool.name, 'nodes', env.name],
+          `at maximum replicas the models on nodePools.${pool.name} in ${env.name} need ${num(needed)} ${what} (pod requests, ${num(canary)} of them for canaries), but the pool has ${num(available)} (${pool.nodes} nodes × ${num(perNode)}); biggest: ${biggest}: a burst beyond ${num(available)} stays Pending; set nodePools.${pool.name}.nodes.${env.name} to ${Math.ceil(needed / perNode - EPSILON)} for the full burst, or lower replicas.max`,
+        );
+      }
+    }
+  }
+}

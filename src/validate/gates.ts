@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Definitions } from '../load/index.js';
 import type { ResolvedPlatform } from '../resolve/index.js';
-import { checkCapacity, checkServing, checkTierMinimums } from './gates-capacity.js';
+import { checkBurst, checkCapacity, checkServing, checkTierMinimums } from './gates-capacity.js';
+import { checkMesh, checkQuotas, checkRuntimePools } from './gates-serving.js';
 import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
 import { checkRoutes } from './gates-route.js';
@@ -13,7 +14,9 @@ import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolic
  * The safety gates: what must hold before any traffic moves.
  *
  * - release (MP5xxx): approval, offline evaluation gates, evaluated artifact, training/serving skew;
- * - serving (MP6xxx): pool capacity for the warm pools, one replica per node, latency budget, replicas;
+ * - serving (MP6xxx): pool capacity for the warm pools and the burst, one replica per node, latency budget,
+ *   replicas, quotas of real pods, runtimes on the right kind of pool;
+ * - mesh (MP7010): Pod Security levels that admit the injected containers;
  * - privacy and supply chain (MP7xxx): payload logging of pii models, log sinks, per-user metric
  *   labels, artifact prefixes and schemes, image digests, credentials, pool isolation;
  * - delivery (MP8xxx): emitted HTTPRoutes within the API server's CEL and schema limits; canary
@@ -33,6 +36,10 @@ export function checkGates(resolved: ResolvedPlatform, definitions: Definitions,
   checkPlatformSecurity(context, found);
   checkTierMinimums(context, found);
   checkCapacity(context, found);
+  checkBurst(context, found);
+  checkQuotas(context, found);
+  checkRuntimePools(context, found);
+  checkMesh(context, found);
   checkWarmPools(resolved, found);
   checkAnalysisCoverage(resolved, found);
   for (const p of definitions.policies) checkPolicySecurity(p, found);

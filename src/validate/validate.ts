@@ -6,6 +6,7 @@ import { checkGates } from './gates.js';
 import { checkModelNames, checkPlatformNames } from './names.js';
 import { checkPromqlSyntax } from './promql-syntax.js';
 import { checkModelReferences, checkPlatformReferences, checkPolicyReferences } from './references.js';
+import { checkRuntimes } from './runtimes.js';
 import { checkSchema } from './schema-check.js';
 
 export interface Checked {
@@ -80,7 +81,7 @@ export function checkStructure(definitions: Definitions): Diagnostic[] {
   const policyByName = new Map(
     definitions.policies.filter((p) => typeof p.value?.name === 'string').map((p) => [p.value.name, p.value] as const),
   );
-  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform), ...checkPromqlSyntax(platform, policies, models));
+  out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform), ...checkRuntimes(platform), ...checkPromqlSyntax(platform, policies, models));
   for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
   return out;

@@ -26,6 +26,16 @@ export const loose = (o: object) => o as Record<string, unknown>;
 export const DEFINITION_CASES: Case[] = [
   // Platform
   {
+    title: 'rejects a runtime whose kind cannot be told from its image',
+    change: (d) => void (d.platform.value.runtimes.triton.image = `nvcr.io/acme/custom-server@sha256:${'ab'.repeat(32)}`),
+    expected: [`${PLATFORM} MP3015 runtimes.triton.image`],
+  },
+  {
+    title: 'rejects Triton declared for protocol v1, which it does not serve',
+    change: (d) => void (d.platform.value.runtimes.triton.protocols = ['v1', 'v2']),
+    expected: [`${PLATFORM} MP3016 runtimes.triton.protocols[0]`],
+  },
+  {
     title: 'rejects an unknown field in a node pool',
     change: (d) => void (loose(d.platform.value.nodePools['gpu-l4']).gpuCount = 4),
     expected: [`${PLATFORM} MP2001 nodePools["gpu-l4"].gpuCount`],

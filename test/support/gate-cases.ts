@@ -159,7 +159,33 @@ export const GATE_CASES: Case[] = [
   {
     title: 'rejects a GPU pool that cannot hold the warm pools of its models',
     change: (d) => void (d.platform.value.nodePools['gpu-l4'].nodes.prod = 5),
-    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`],
+    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`, `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`],
+  },
+  {
+    title: 'warns when the burst at maximum replicas needs more GPUs than the pool has, though the warm pools fit',
+    change: (d) => void (d.platform.value.nodePools['gpu-l4'].nodes.prod = 10),
+    expected: [`${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`],
+  },
+  {
+    title: 'rejects a declared quota that does not hold the real pods (agent and sidecar counted) at maximum replicas plus surge',
+    change: (d) => void (d.platform.value.teams.risk.quota = { prod: { cpu: 120 } }),
+    expected: [`${PLATFORM} MP6012 teams.risk.quota.prod.cpu`],
+  },
+  {
+    title: 'warns about a declared quota larger than the pools of the team',
+    change: (d) => void (d.platform.value.teams.vision.quota = { prod: { gpus: 60 } }),
+    expected: [`${PLATFORM} MP6014 teams.vision.quota.prod.gpus`],
+  },
+  {
+    title: 'rejects a GPU runtime on a CPU pool, naming the GPU pools',
+    change: (d) => void (modelOf(d, 'product-image-classifier').deploy.prod.pool = 'cpu-general'),
+    // Its profile.gpuMemoryGiB cannot be met on a CPU pool either.
+    expected: ['models/product-image-classifier.ts MP6003 deploy.prod.pool', 'models/product-image-classifier.ts MP6015 deploy.prod.pool'],
+  },
+  {
+    title: 'rejects a CPU-only runtime on a GPU pool, naming the CPU pools',
+    change: (d) => void (modelOf(d, 'churn-predictor').deploy.prod.pool = 'gpu-a100-80'),
+    expected: ['models/churn-predictor.ts MP6016 deploy.prod.pool'],
   },
   {
     title: 'rejects a replica that asks for more GPUs than a node has',
@@ -185,6 +211,9 @@ export const GATE_CASES: Case[] = [
       `${INTENT} MP6002 deploy.staging.pool`,
       `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.staging`,
       `${INTENT} MP6011 deploy.prod.replicas.min`,
+      // At maximum replicas, 9 GPUs a replica overflow both environments' L4 pools (warnings).
+      `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`,
+      `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.staging`,
     ],
   },
   {
@@ -195,12 +224,13 @@ export const GATE_CASES: Case[] = [
   {
     title: 'rejects a GPU model on a CPU pool',
     change: (d) => void (modelOf(d, 'intent-classifier').deploy.staging.pool = 'cpu-general'),
-    expected: [`${INTENT} MP6003 deploy.staging.pool`],
+    // No GPU memory there, and its runtime (the Hugging Face server) needs a GPU.
+    expected: [`${INTENT} MP6003 deploy.staging.pool`, `${INTENT} MP6015 deploy.staging.pool`],
   },
   {
     title: 'rejects a CPU pool whose cores cannot hold the warm pools',
     change: (d) => void (d.platform.value.nodePools['cpu-general'].nodes.prod = 4),
-    expected: [`${PLATFORM} MP6004 nodePools["cpu-general"].nodes.prod`],
+    expected: [`${PLATFORM} MP6004 nodePools["cpu-general"].nodes.prod`, `${PLATFORM} MP6013 nodePools["cpu-general"].nodes.prod`],
   },
   {
     title: 'rejects a pool whose memory cannot hold the warm pools',
@@ -209,7 +239,7 @@ export const GATE_CASES: Case[] = [
       prod.resources = { cpu: 4, memoryGiB: 200 };
       prod.replicas = { min: 3, max: 4 };
     },
-    expected: [`${PLATFORM} MP6004 nodePools["cpu-highmem"].nodes.prod`],
+    expected: [`${PLATFORM} MP6004 nodePools["cpu-highmem"].nodes.prod`, `${PLATFORM} MP6013 nodePools["cpu-highmem"].nodes.prod`],
   },
   {
     title: 'rejects a replica with more CPU than one node has',
@@ -224,12 +254,12 @@ export const GATE_CASES: Case[] = [
       modelOf(d, 'image-moderation').versions[1].artifact.uri = 's3://acme-ml-prod/vision/image-moderation/3.3.0/';
       d.platform.value.nodePools['gpu-l4'].nodes.prod = 6;
     },
-    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`],
+    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`, `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`],
   },
   {
-    title: 'accepts a pool filled exactly to capacity',
+    title: 'accepts a pool filled exactly to capacity by the warm pools, warning only about the burst',
     change: (d) => void (d.platform.value.nodePools['gpu-l4'].nodes.prod = 6),
-    expected: [],
+    expected: [`${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`],
   },
   // 5. Latency budget
   {

@@ -36,7 +36,7 @@ describe('checkGates', () => {
     });
   }
 
-  it('gives every diagnostic a documented code, a file, a path and a message; only MP7007 and MP6011 off strict tiers are warnings', async () => {
+  it('gives every diagnostic a documented code, a file, a path and a message; only MP7007, MP6013, MP6014 and MP6011 off strict tiers are warnings', async () => {
     const found: Diagnostic[] = [];
     const seen = new Set<string>();
     for (const c of CASES) {
@@ -47,7 +47,7 @@ describe('checkGates', () => {
       for (const x of gates(d)) {
         found.push(x);
         seen.add(`${x.code} ${x.severity}`);
-        const warning = x.code === 'MP7007' || (x.code === 'MP6011' && !strictTier(x.file!));
+        const warning = x.code === 'MP7007' || x.code === 'MP6013' || x.code === 'MP6014' || (x.code === 'MP6011' && !strictTier(x.file!));
         expect(x.severity, `${x.code} ${x.file}`).toBe(warning ? 'warning' : 'error');
       }
     }
@@ -148,7 +148,9 @@ describe('checkGates', () => {
     const d = await cloneReference();
     delete fraud(d).versions[1].approval;
     d.platform.value.nodePools['gpu-l4'].nodes.prod = 5;
-    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual([`${FRAUD} MP5001 versions[1]`, `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`].sort());
+    expect(summary(validateDefinitions(asDefinitions(d), NOW))).toEqual(
+      [`${FRAUD} MP5001 versions[1]`, `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`, `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`].sort(),
+    );
   });
 });
 
