@@ -12,6 +12,21 @@ export default definePlatform({
   serviceAccountAnnotation: 'eks.amazonaws.com/role-arn',
   deploymentMode: 'Standard',
 
+  // Istio with the CNI node agent: the injected init container is istio-validation (no added
+  // capabilities), so model namespaces enforce Pod Security baseline. Sidecar resources are set on
+  // every pod (Istio's own default limit is 2 CPU / 1 GiB) and counted in the team quotas.
+  mesh: {
+    istio: true,
+    cni: true,
+    sidecar: { requests: { cpu: 0.1, memoryGiB: 0.125 }, limits: { cpu: 0.5, memoryGiB: 0.5 } },
+  },
+  // What the clusters' KServe inferenceservice-config injects (keys agent and storageInitializer): KServe's defaults.
+  kserve: {
+    agent: { requests: { cpu: 0.1, memoryGiB: 0.1 }, limits: { cpu: 1, memoryGiB: 1 } },
+    storageInitializer: { requests: { cpu: 0.1, memoryGiB: 0.1 }, limits: { cpu: 1, memoryGiB: 1 } },
+  },
+  podSecurity: { enforce: 'baseline', warn: 'baseline', audit: 'baseline' },
+
   // Prediction logs: KServe's logger sends each request/response as a CloudEvent.
   // PII models may only send to the scrubbing sink, which keeps summaries
   // (feature hash, output summary, latency, model, version, request id).
@@ -57,6 +72,7 @@ export default definePlatform({
       // Sized for the burst (every version at its maximum replicas), not only the warm pools.
       nodes: { staging: 1, prod: 7 },
       hourlyPriceUsd: 32.77,
+      zones: ['us-east-1a', 'us-east-1b'],
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'p4de.24xlarge',
         'modelplane.io/pool': 'gpu-a100-80',
@@ -74,6 +90,7 @@ export default definePlatform({
       memoryGiBPerNode: 190,
       nodes: { staging: 3, prod: 12 },
       hourlyPriceUsd: 4.6,
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'g6.12xlarge',
         'modelplane.io/pool': 'gpu-l4',
@@ -90,6 +107,7 @@ export default definePlatform({
       memoryGiBPerNode: 120,
       nodes: { staging: 4, prod: 20 },
       hourlyPriceUsd: 1.54,
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'm6i.8xlarge',
         'modelplane.io/pool': 'cpu-general',
@@ -103,6 +121,7 @@ export default definePlatform({
       memoryGiBPerNode: 240,
       nodes: { staging: 1, prod: 2 },
       hourlyPriceUsd: 2.02,
+      zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       nodeSelector: {
         'node.kubernetes.io/instance-type': 'r6i.8xlarge',
         'modelplane.io/pool': 'cpu-highmem',
@@ -228,31 +247,37 @@ export default definePlatform({
   runtimes: {
     // KServe v0.14.1 model servers.
     'kserve-xgbserver': {
+      kind: 'kserve-xgbserver',
       image: 'docker.io/kserve/xgbserver@sha256:32c7f16214d99be8057203b561a5d69e53da4a7c27b2504f1a6d4428a3584f58',
       formats: ['xgboost'],
     },
     'kserve-sklearnserver': {
+      kind: 'kserve-sklearnserver',
       image: 'docker.io/kserve/sklearnserver@sha256:82702b285aa99e0e7dbf730380fb558ba02ba6814d06375dd8cad190ed36795c',
       formats: ['sklearn'],
     },
     'kserve-lgbserver': {
+      kind: 'kserve-lgbserver',
       image: 'docker.io/kserve/lgbserver@sha256:82cef4264d9d5555af5d53c58649a91b2e29ad023248dd42264a33b05777049c',
       formats: ['lightgbm'],
     },
     // TorchServe 0.12.0 (KServe flavour), CUDA build.
     'kserve-torchserve': {
+      kind: 'kserve-torchserve',
       image: 'docker.io/pytorch/torchserve-kfs@sha256:09e950dfe4911d98cb66c72d8948961b0f67c6c7ed7a0b85d0d655efb47c3a76',
       formats: ['pytorch'],
       gpu: true,
     },
     // KServe Hugging Face server with the vLLM backend.
     'kserve-huggingfaceserver': {
+      kind: 'kserve-huggingfaceserver',
       image: 'docker.io/kserve/huggingfaceserver@sha256:c09a8994e055a44dd40043917e43486964e195281643d404289508d75d39f423',
       formats: ['huggingface'],
       gpu: true,
     },
     // NVIDIA Triton 24.08 for ONNX and TensorRT engines.
     triton: {
+      kind: 'triton',
       image: 'nvcr.io/nvidia/tritonserver@sha256:ff616715eb87e4bab54379b18a826e108dc3e4615e2ddc78d58ea95b17cb6616',
       formats: ['onnx', 'tensorrt'],
       gpu: true,

@@ -61,6 +61,9 @@ const NodePoolSchema = closed('A group of identical nodes that models are schedu
   memoryGiBPerNode: positive('Allocatable memory on one node, in GiB.'),
   nodes: map('Nodes available per environment (the pool\'s capacity).', count('Nodes in the environment.')),
   hourlyPriceUsd: nonNegative('On-demand price of one node, for cost estimates.'),
+  zones: optional(
+    list('Zones the pool\'s nodes are spread over (`topology.kubernetes.io/zone`); with two or more, every version also spreads its pods over them. Default: [] (none declared).', dnsLabel('A zone name.'), { maxItems: 16 }),
+  ),
   defaultResources: optional(
     described('Resources of one replica when the deployment does not say. Default: 1 GPU, 4 CPU and 16 GiB on GPU pools; 1 CPU and 2 GiB on CPU pools.', Resources),
   ),
@@ -137,8 +140,19 @@ export interface TierDefinition extends Static<typeof TierSchema> {}
 
 const RuntimeSchema = closed('A model server (a KServe ServingRuntime).', {
   image: text('Container image, pinned by digest (`repo@sha256:...`).', { minLength: 1, maxLength: 512 }),
+  kind: optional(
+    oneOf(
+      'The model server, whose container contract (executable, flags, ports, protocols, user, shared memory) modelplane emits. Default: told from the image repository (`kserve/xgbserver` → `kserve-xgbserver`, `nvidia/tritonserver` → `triton`, ...).',
+      ['kserve-sklearnserver', 'kserve-xgbserver', 'kserve-lgbserver', 'kserve-torchserve', 'triton', 'kserve-huggingfaceserver'] as const,
+    ),
+  ),
   formats: list('Model formats served, e.g. `[\'xgboost\']`.', name('A model format.'), { minItems: 1 }),
-  protocols: optional(list('Inference protocols. Default: [\'v1\', \'v2\'].', oneOf('An inference protocol.', ['v1', 'v2'] as const), { minItems: 1 })),
+  protocols: optional(
+    list('Inference protocols, a subset of what the server serves. Default: what the kind serves (Triton: v2 and grpc-v2; TorchServe: v1; the KServe Python servers: v1 and v2).', oneOf('An inference protocol.', ['v1', 'v2', 'grpc-v2'] as const), { minItems: 1 }),
+  ),
+  sharedMemoryGiB: optional(
+    number('Size of the memory-backed `/dev/shm` (counts against the pod\'s memory limit). Default: 8 for the Hugging Face server, 2 for Triton, none for the others.', { exclusiveMinimum: 0, maximum: 1024 }),
+  ),
   args: optional(list('Extra container arguments. Default: [].', text('A container argument.'))),
   gpu: optional(boolean('Whether the runtime needs a GPU pool. Default: false.')),
 });
@@ -196,6 +210,57 @@ const AutoscalingSchema = closed('How the autoscalers behave; `simulate` and the
 /** How the autoscalers behave; `simulate` and the warm-pool gate use the same numbers. */
 export interface AutoscalingDefinition extends Static<typeof AutoscalingSchema> {}
 
+const ContainerResourcesSchema = closed('Requests and limits of one container.', {
+  requests: optional(
+    closed('Requests. Default: see the field that uses it.', {
+      cpu: optional(number('CPU cores. Default: see the field that uses it.', { exclusiveMinimum: 0, maximum: 64 })),
+      memoryGiB: optional(number('Memory in GiB. Default: see the field that uses it.', { exclusiveMinimum: 0, maximum: 256 })),
+    }),
+  ),
+  limits: optional(
+    closed('Limits. Default: see the field that uses it.', {
+      cpu: optional(number('CPU cores. Default: see the field that uses it.', { exclusiveMinimum: 0, maximum: 64 })),
+      memoryGiB: optional(number('Memory in GiB. Default: see the field that uses it.', { exclusiveMinimum: 0, maximum: 256 })),
+    }),
+  ),
+});
+/** Requests and limits of one container. */
+export interface ContainerResourcesDefinition extends Static<typeof ContainerResourcesSchema> {}
+
+const MeshSchema = closed('The service mesh the model namespaces are injected into.', {
+  istio: optional(boolean('Istio sidecar injection in model namespaces. Default: true.')),
+  cni: optional(
+    boolean(
+      'Istio runs the CNI node agent: the injected init container is then `istio-validation` and namespaces can enforce Pod Security `baseline`; without it `istio-init` needs NET_ADMIN and NET_RAW. Default: false.',
+    ),
+  ),
+  sidecar: optional(
+    described('Resources of the `istio-proxy` sidecar, set on every pod by its annotations. Default: 100m CPU and 0.125 GiB requests, 500m and 0.5 GiB limits.', named<ContainerResourcesDefinition>(ContainerResourcesSchema)),
+  ),
+});
+/** The service mesh the model namespaces are injected into. */
+export interface MeshDefinition extends Static<typeof MeshSchema> {}
+
+const KserveSchema = closed('What the cluster\'s KServe injects into model pods (its `inferenceservice-config`); modelplane counts it in quotas.', {
+  agent: optional(
+    described('The `agent` key: the KServe agent beside a model with a logger. Default: KServe\'s, 100m CPU and 100 MiB requests, 1 CPU and 1 GiB limits.', named<ContainerResourcesDefinition>(ContainerResourcesSchema)),
+  ),
+  storageInitializer: optional(
+    described('The `storageInitializer` key: the init container that downloads the artifact. Default: KServe\'s, 100m CPU and 100 MiB requests, 1 CPU and 1 GiB limits.', named<ContainerResourcesDefinition>(ContainerResourcesSchema)),
+  ),
+});
+/** What the cluster's KServe injects into model pods. */
+export interface KserveDefinition extends Static<typeof KserveSchema> {}
+
+const PodSecurityLevels = ['privileged', 'baseline', 'restricted'] as const;
+const PodSecuritySchema = closed('Pod Security Admission levels of the model namespaces.', {
+  enforce: optional(oneOf('Enforced level. Default: \'baseline\' with Istio CNI or without Istio, else \'privileged\' (istio-init needs NET_ADMIN and NET_RAW).', PodSecurityLevels)),
+  warn: optional(oneOf('Level that warns. Default: \'baseline\'.', PodSecurityLevels)),
+  audit: optional(oneOf('Level that audits. Default: \'baseline\'.', PodSecurityLevels)),
+});
+/** Pod Security Admission levels of the model namespaces. */
+export interface PodSecurityDefinition extends Static<typeof PodSecuritySchema> {}
+
 /** JSON Schema of `definePlatform({...})`. */
 const seconds = (description: string) => optional(number(description, { minimum: 0, maximum: 86400 }));
 const RollbackPathSchema = closed('Declared latencies, in seconds, of the path from a failed analysis to traffic on stable.', {
@@ -233,6 +298,9 @@ export const PlatformSchema = closed('The platform: environments, node pools, te
   autoscaling: optional(described('Autoscaler settings. Default: see each field.', named<AutoscalingDefinition>(AutoscalingSchema))),
   serviceAccountAnnotation: optional(name('Annotation key for team identities. Default: \'eks.amazonaws.com/role-arn\'.')),
   deploymentMode: optional(oneOf('KServe deployment mode. Default: \'Standard\'.', ['Standard', 'RawDeployment'] as const)),
+  mesh: optional(described('The service mesh of the model namespaces. Default: Istio injection without CNI.', named<MeshDefinition>(MeshSchema))),
+  kserve: optional(described('What KServe injects into model pods. Default: KServe\'s defaults.', named<KserveDefinition>(KserveSchema))),
+  podSecurity: optional(described('Pod Security levels of the model namespaces. Default: see each field.', named<PodSecurityDefinition>(PodSecuritySchema))),
   logging: optional(
     described(
       'Prediction log sinks. `logging.url` must be one of them, and payloads of `pii` models may only go to `scrubbingSink`. Default: no sinks: no deployment may set `logging.url`, and `pii` models may not log payloads.',

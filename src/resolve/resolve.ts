@@ -244,7 +244,7 @@ function resolvePool(p: NodePoolDefinition, name: string, env: string): Resolved
     cpuPerNode: p.cpuPerNode,
     memoryGiBPerNode: p.memoryGiBPerNode,
     hourlyPriceUsd: p.hourlyPriceUsd,
-    zones: [...((p as { zones?: readonly string[] }).zones ?? [])].sort(),
+    zones: [...(p.zones ?? [])].sort(),
   };
 }
 

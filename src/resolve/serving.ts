@@ -4,7 +4,7 @@
  * probes, disruption and spread, and the platform's mesh and Pod Security.
  * Pure; every default of these lives here.
  */
-import type { PlatformDefinition, RuntimeDefinition } from '../definitions/index.js';
+import type { ContainerResourcesDefinition, PlatformDefinition, RuntimeDefinition } from '../definitions/index.js';
 import type {
   ContainerResources,
   InferenceProtocol,
@@ -131,8 +131,7 @@ const KIND_BY_IMAGE: Readonly<Record<string, RuntimeKind>> = {
 
 /** The kind a runtime declares, else the one its image names; undefined when neither says (a diagnostic). */
 export function runtimeKindOf(r: RuntimeDefinition): RuntimeKind | undefined {
-  const declared = (r as { kind?: RuntimeKind }).kind;
-  if (declared) return declared;
+  if (r.kind) return r.kind;
   const repository = r.image.split('@')[0].split('/').pop()?.split(':')[0] ?? '';
   return KIND_BY_IMAGE[repository];
 }
@@ -142,7 +141,7 @@ export function resolveRuntime(name: string, r: RuntimeDefinition): ResolvedRunt
   if (!kind) throw new Error(`resolve: runtime ${name} has no kind (validation should have reported it)`);
   const contract = RUNTIME_CONTRACTS[kind];
   const protocols = [...(r.protocols ?? contract.protocols)] as InferenceProtocol[];
-  const sharedMemoryGiB = (r as { sharedMemoryGiB?: number }).sharedMemoryGiB ?? contract.sharedMemoryGiB;
+  const sharedMemoryGiB = r.sharedMemoryGiB ?? contract.sharedMemoryGiB;
   return {
     name,
     image: r.image,
@@ -184,7 +183,7 @@ const resources = (cpuRequest: number, cpuLimit: number, memoryRequestGiB: numbe
  * (100m/100Mi requests, 1 CPU/1 GiB limits).
  */
 export function resolveServingPlatform(platform: PlatformDefinition): ResolvedServingPlatform {
-  const p = platform as PlatformDefinition & ServingPlatformInputs;
+  const p = platform;
   const istio = p.mesh?.istio ?? true;
   const cni = p.mesh?.cni ?? false;
   const sidecar = containerResources(p.mesh?.sidecar, resources(0.1, 0.5, 0.125, 0.5));
@@ -201,19 +200,7 @@ export function resolveServingPlatform(platform: PlatformDefinition): ResolvedSe
   };
 }
 
-/** Definition fields of the serving platform (mesh, KServe agent, Pod Security), read where the definitions have them. */
-export interface ServingPlatformInputs {
-  readonly mesh?: { readonly istio?: boolean; readonly cni?: boolean; readonly sidecar?: ContainerResourcesInput };
-  readonly kserve?: { readonly agent?: ContainerResourcesInput; readonly storageInitializer?: ContainerResourcesInput };
-  readonly podSecurity?: { readonly enforce?: 'privileged' | 'baseline' | 'restricted'; readonly warn?: 'privileged' | 'baseline' | 'restricted'; readonly audit?: 'privileged' | 'baseline' | 'restricted' };
-}
-
-export interface ContainerResourcesInput {
-  readonly requests?: { readonly cpu?: number; readonly memoryGiB?: number };
-  readonly limits?: { readonly cpu?: number; readonly memoryGiB?: number };
-}
-
-function containerResources(input: ContainerResourcesInput | undefined, fallback: ContainerResources): ContainerResources {
+function containerResources(input: ContainerResourcesDefinition | undefined, fallback: ContainerResources): ContainerResources {
   return {
     requests: { cpu: input?.requests?.cpu ?? fallback.requests.cpu, memoryGiB: input?.requests?.memoryGiB ?? fallback.requests.memoryGiB },
     limits: { cpu: input?.limits?.cpu ?? fallback.limits.cpu, memoryGiB: input?.limits?.memoryGiB ?? fallback.limits.memoryGiB },

@@ -1,5 +1,5 @@
 import type { FieldPath } from '../diagnostics/index.js';
-import type { ResolvedEnvironment, ResolvedServer, ServingPlatformInputs } from '../resolve/index.js';
+import type { ResolvedEnvironment, ResolvedServer } from '../resolve/index.js';
 import { type Findings, type GateContext, num, quoteList } from './gates-context.js';
 
 const EPSILON = 1e-9;
@@ -114,7 +114,7 @@ function alternatives(env: ResolvedEnvironment, server: ResolvedServer, gpu: boo
 export function checkMesh(context: GateContext, found: Findings): void {
   const { value, file } = context.platform;
   const { mesh, podSecurity } = context.resolved.serving;
-  const declared = (value as typeof value & ServingPlatformInputs).podSecurity?.enforce !== undefined;
+  const declared = value.podSecurity?.enforce !== undefined;
   const path: FieldPath = declared ? ['podSecurity', 'enforce'] : ['mesh'];
   if (mesh.istio && !mesh.cni && podSecurity.enforce !== 'privileged')
     found.add(

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compile } from '../../src/cli/compile.js';
-import type { ResolvedServer } from '../../src/resolve/index.js';
+import { resolvePlatform, type ResolvedServer } from '../../src/resolve/index.js';
+import { asDefinitions, cloneReference } from '../support/definitions.js';
 import { REPO_ROOT } from '../support/repo.js';
 
 // Read back from YAML: the tests walk into it freely.
@@ -245,3 +246,29 @@ describe('7. disruption and probes', () => {
   });
 });
 
+
+describe('4. Pod Security defaults follow the mesh', () => {
+  const namespaceLabels = async (change: (d: Awaited<ReturnType<typeof cloneReference>>) => void) => {
+    const d = await cloneReference();
+    change(d);
+    return resolvePlatform(asDefinitions(d)).environments[0].teams[0].namespaceLabels;
+  };
+
+  it('enforces privileged (warn and audit baseline) by default when Istio injects without CNI', async () => {
+    const labels = await namespaceLabels((d) => {
+      d.platform.value.mesh = { istio: true, cni: false };
+      delete d.platform.value.podSecurity;
+    });
+    expect(labels).toMatchObject({ 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'baseline', 'pod-security.kubernetes.io/audit': 'baseline' });
+  });
+
+  it('enforces baseline by default with Istio CNI, and without Istio', async () => {
+    for (const mesh of [{ istio: true, cni: true }, { istio: false }]) {
+      const labels = await namespaceLabels((d) => {
+        d.platform.value.mesh = mesh;
+        delete d.platform.value.podSecurity;
+      });
+      expect(labels['pod-security.kubernetes.io/enforce'], JSON.stringify(mesh)).toBe('baseline');
+    }
+  });
+});

@@ -27,7 +27,11 @@ export const DEFINITION_CASES: Case[] = [
   // Platform
   {
     title: 'rejects a runtime whose kind cannot be told from its image',
-    change: (d) => void (d.platform.value.runtimes.triton.image = `nvcr.io/acme/custom-server@sha256:${'ab'.repeat(32)}`),
+    change: (d) => {
+      const triton = d.platform.value.runtimes.triton;
+      delete triton.kind;
+      triton.image = `nvcr.io/acme/custom-server@sha256:${'ab'.repeat(32)}`;
+    },
     expected: [`${PLATFORM} MP3015 runtimes.triton.image`],
   },
   {

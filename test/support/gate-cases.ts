@@ -503,6 +503,25 @@ export const GATE_CASES: Case[] = [
       void (policyOf(d, 'progressive').analysis.quality = [{ name: 'ctr', query: 'sum(rate(clicks_total{api_key="sk12345678"}[5m]))', condition: '>= 0.1' }]),
     expected: ['policies/progressive.ts MP7008 analysis.quality[0].query'],
   },
+  // 9b. Pod Security and the mesh
+  {
+    title: 'rejects Pod Security baseline in injected namespaces without Istio CNI (istio-init needs NET_ADMIN and NET_RAW)',
+    change: (d) => void (d.platform.value.mesh = { istio: true, cni: false }),
+    expected: [`${PLATFORM} MP7010 podSecurity.enforce`],
+  },
+  {
+    title: 'rejects Pod Security restricted, which no injected container satisfies',
+    change: (d) => void (d.platform.value.podSecurity = { enforce: 'restricted' }),
+    expected: [`${PLATFORM} MP7010 podSecurity.enforce`],
+  },
+  {
+    title: 'accepts injection without Istio CNI when the namespaces enforce privileged',
+    change: (d) => {
+      d.platform.value.mesh = { istio: true, cni: false };
+      d.platform.value.podSecurity = { enforce: 'privileged' };
+    },
+    expected: [],
+  },
   // 10. Isolation
   {
     title: 'rejects a GPU pool without taints',
