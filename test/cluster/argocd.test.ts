@@ -52,6 +52,18 @@ describe('rewriteForSuite', () => {
     });
   });
 
+  it('covers the bootstrap folder and the shared _argocd folder when rewritten together with the environment', () => {
+    const bootstrap = readManifests(join(root, 'generated', '_bootstrap'));
+    const shared = readManifests(join(root, 'generated', '_argocd'));
+    const together = rewriteForSuite([...prod, ...shared, ...bootstrap], url, []).slice(prod.length);
+    const roots = together.filter((m) => m.object.kind === 'Application');
+    expect(roots.map((m) => (m.object.spec as any).source.path).sort()).toEqual(['generated/_argocd', 'generated/prod/_argocd', 'generated/staging/_argocd']);
+    for (const a of roots) expect([(a.object.spec as any).source.repoURL, (a.object.spec as any).destination.server]).toEqual([url, IN_CLUSTER]);
+    const project = together.find((m) => m.object.kind === 'AppProject' && m.object.metadata.name === 'modelplane-bootstrap')!;
+    expect((project.object.spec as any).sourceRepos).toEqual([url]);
+    expect(together.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === 'argocd-cm')).toBeDefined();
+  });
+
   it('leaves the input objects untouched', () => {
     expect((prod.find((m) => m.object.kind === 'Application')!.object.spec as any).source.repoURL).toBe('https://github.com/acme/ml-platform.git');
   });

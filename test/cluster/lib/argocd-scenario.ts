@@ -1,12 +1,12 @@
 // `npm run cluster -- argocd [--root DIR] [--env E] [--json]`: generated/<env>/ of DIR, committed to a
 // Git repository on this machine, delivered by the real Argo CD (application controller + repo
-// server) bootstrapped from the root Application as the README says; then the suite's usual checks
+// server) bootstrapped with `kubectl apply -n argocd -f generated/_bootstrap/` as the README says; then the suite's usual checks
 // of what the controllers made of it, and Argo CD's own account: Applications Synced/Healthy,
 // sync waves, Degraded/OutOfSync resources with Argo CD's messages.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { wave, type ApplyResult, type Manifest, type Rejection, type Rewrite } from './apply.js';
+import { readManifests, wave, type ApplyResult, type Manifest, type Rejection, type Rewrite } from './apply.js';
 import { startArgoCd, describe, stateOf, GitRepo, ARGOCD_NAMESPACE, type AppState, type ArgoCd } from './argocd.js';
 import type { BuildResult } from './build.js';
 import { runCluster, type RunResult } from './cluster.js';
@@ -33,14 +33,23 @@ export interface ArgoCdReport {
   readonly repoURL: string;
   readonly revision: string;
   readonly healthCustomizations: string[];
+  /** Health of the resources whose kinds the generated argocd-cm customizes, in Argo CD's words. */
+  readonly healthSeen: string[];
   readonly bootstrap: {
+    /** Every bootstrap Application of this environment (and the shared one) started a sync with no help. */
     readonly asReadme: boolean;
-    readonly rootApplication: string;
-    readonly file: string;
-    /** Argo CD's words on the root Application right after it was applied. */
-    readonly controllerSaid: string;
-    readonly workaround?: string;
-    readonly secondsToRootSynced?: number;
+    readonly command: string;
+    /** The files applied, in name order. */
+    readonly files: string[];
+    readonly applications: {
+      readonly name: string;
+      readonly startedSync: boolean;
+      /** Argo CD's first words on the Application right after it was applied. */
+      readonly controllerSaid: string;
+      readonly secondsToSynced?: number;
+    }[];
+    /** Root Applications of environments this run did not commit, in Argo CD's words. */
+    readonly otherEnvironments: string[];
   };
   readonly apps: AppState[];
   readonly waves: WaveCheck[];
@@ -77,11 +86,11 @@ export function rewriteForSuite(objects: readonly Manifest[], repoURL: string, r
   });
 }
 
-/** The manifests as files of generated/<env>/ (one document per object, in file order). */
-function asFiles(env: string, manifests: readonly Manifest[]): { path: string; content: string }[] {
+/** The manifests as files under `folder` of the repository (one document per object, in file order). */
+function asFiles(folder: string, manifests: readonly Manifest[]): { path: string; content: string }[] {
   const byFile = new Map<string, KubeObject[]>();
   for (const m of manifests) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.object]);
-  return [...byFile].map(([file, objects]) => ({ path: `generated/${env}/${file}`, content: objects.map((o) => stringify(o)).join('---\n') }));
+  return [...byFile].map(([file, objects]) => ({ path: `${folder}/${file}`, content: objects.map((o) => stringify(o)).join('---\n') }));
 }
 
 const key = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
@@ -144,6 +153,7 @@ function argocdVersion(bin: string): string {
 }
 
 interface DeliverOptions {
+  readonly root: string;
   readonly env: string;
   readonly bin: Record<string, string>;
   readonly log: (l: string) => void;
@@ -159,55 +169,68 @@ function deliverWithArgoCd(o: DeliverOptions) {
     const t0 = Date.now();
     const repo = new GitRepo(join(dir, 'git'));
     const rewrites: Rewrite[] = [];
-    const inRepo = rewriteForSuite(manifests, repo.url, rewrites);
-    const revision = repo.commit(asFiles(env, inRepo), `generated/${env}`);
-    log(`argocd: committed generated/${env}/ (${inRepo.length} objects) to ${repo.url} at ${revision.slice(0, 12)}`);
+    // The README's bootstrap: `kubectl apply -n argocd -f generated/_bootstrap/` (files in name order), whose
+    // Applications sync generated/_argocd/ (once per Argo CD) and generated/<env>/_argocd/.
+    const bootstrapFiles = readManifests(join(o.root, 'generated', '_bootstrap'));
+    const sharedFiles = readManifests(join(o.root, 'generated', '_argocd'));
+    if (bootstrapFiles.length === 0) throw new Error(`generated/_bootstrap/ of ${o.root} is empty or missing: nothing to bootstrap Argo CD from`);
+    // One rewrite over all three folders, so the bootstrap project may read the same (rewritten) repository.
+    const all = rewriteForSuite([...manifests, ...sharedFiles, ...bootstrapFiles], repo.url, rewrites);
+    const inRepo = all.slice(0, manifests.length);
+    const shared = all.slice(manifests.length, manifests.length + sharedFiles.length);
+    const bootstrap = all.slice(manifests.length + sharedFiles.length);
+    const revision = repo.commit([...asFiles(`generated/${env}`, inRepo), ...asFiles('generated/_argocd', shared), ...asFiles('generated/_bootstrap', bootstrap)], `generated/${env}, generated/_argocd, generated/_bootstrap`);
+    log(`argocd: committed generated/${env}/ (${inRepo.length} objects), generated/_argocd/ (${shared.length}), generated/_bootstrap/ (${bootstrap.length}) to ${repo.url} at ${revision.slice(0, 12)}`);
 
-    // argocd-cm as the generated output ships it (health customizations and other settings), if it does.
-    const shipped = inRepo.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === 'argocd-cm');
+    // argocd-cm: the scenario installs one (as an installation has) and merges in the data keys of the
+    // generated generated/_argocd/configmap-argocd-cm.yaml, so the controller reads the generated health
+    // customizations from its start; modelplane-argocd then syncs the same keys over it.
+    const shipped = shared.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === 'argocd-cm');
     const config = ((shipped?.object as any)?.data ?? {}) as Record<string, string>;
     const healthCustomizations = Object.keys(config).filter((k) => k.startsWith('resource.customizations'));
-    const argo = await startArgoCd({ dir, cp, bin: o.bin, procs, repositories: [repo.url], config, resyncSeconds: o.resyncSeconds, log });
+    // No `default` project: the README says nothing depends on it (only argocd-server creates it).
+    const argo = await startArgoCd({ dir, cp, bin: o.bin, procs, repositories: [repo.url], config, defaultProject: false, resyncSeconds: o.resyncSeconds, log });
     const tStarted = Date.now();
 
-    // The README: "root Application (app of apps) syncing `_argocd/`; apply it once to bootstrap".
-    const root = inRepo.find((m) => m.object.kind === 'Application' && m.object.metadata.labels?.['modelplane.io/component'] === 'root');
-    if (!root) throw new Error(`generated/${env}/_argocd has no root Application (label modelplane.io/component: root)`);
-    const rootName = root.object.metadata.name;
-    await cp.kube.apply(root.object);
-    log(`argocd: applied the root Application ${rootName} (generated/${env}/${root.file})`);
-    const bySuite = new Set([key({ kind: 'Application', namespace: ARGOCD_NAMESPACE, name: rootName })]);
-    let first = await firstWords(argo, rootName, procs);
-    let workaround: string | undefined;
-    const asReadme = !!first?.status?.operationState;
-    const controllerSaid = first ? describe(stateOf(first)) : `no status on ${rootName} within 90 s`;
-    log(`argocd: ${controllerSaid}`);
-    if (!asReadme) {
-      const project = root.object.spec && (root.object.spec as any).project;
-      const projectManifest = inRepo.find((m) => m.object.kind === 'AppProject' && m.object.metadata.name === project);
-      if (projectManifest) {
-        await cp.kube.apply(projectManifest.object);
-        bySuite.add(key({ kind: 'AppProject', namespace: projectManifest.object.metadata.namespace, name: project }));
-        workaround = `applied generated/${env}/${projectManifest.file} (AppProject ${project}, the root Application's project) before the root could sync`;
-        log(`argocd: workaround: ${workaround}`);
-        first = await firstWords(argo, rootName, procs);
-      }
+    const bySuite = new Set<string>();
+    for (const m of bootstrap) {
+      const object = structuredClone(m.object);
+      object.metadata.namespace ??= ARGOCD_NAMESPACE; // kubectl apply -n argocd
+      await cp.kube.apply(object);
+      log(`argocd: applied generated/_bootstrap/${m.file} (${object.kind} ${object.metadata.name})`);
     }
-    const rootSynced = await argo.waitForApp(rootName, { sync: 'Synced' }, 180_000, procs).then(
-      () => Date.now(),
-      (e) => (log(`argocd: ${(e as Error).message}`), undefined),
-    );
+    const roots = bootstrap.filter((m) => m.object.kind === 'Application');
+    const forEnv = (m: Manifest) => {
+      const l = m.object.metadata.labels ?? {};
+      return l['modelplane.io/component'] !== 'root' || l['modelplane.io/environment'] === env;
+    };
+    const mine = roots.filter(forEnv).map((m) => m.object.metadata.name);
+    const otherEnvironments = roots.filter((m) => !forEnv(m)).map((m) => m.object.metadata.name);
+    const firstSaid = new Map<string, any>();
+    await Promise.all(mine.map(async (n) => firstSaid.set(n, await firstWords(argo, n, procs))));
+    const bootstrapApps: ArgoCdReport['bootstrap']['applications'] = [];
+    for (const n of mine) {
+      const first = firstSaid.get(n);
+      const controllerSaid = first ? describe(stateOf(first)) : `no status on ${n} within 90 s`;
+      log(`argocd: ${controllerSaid}`);
+      const synced = await argo.waitForApp(n, { sync: 'Synced' }, 180_000, procs).then(
+        () => Date.now(),
+        (e) => (log(`argocd: ${(e as Error).message}`), undefined),
+      );
+      bootstrapApps.push({ name: n, startedSync: !!first?.status?.operationState, controllerSaid, secondsToSynced: synced && round((synced - tStarted) / 1000) });
+    }
     const tBootstrap = Date.now();
 
-    // Wait for every Application of the environment to be Synced and Healthy (or the deadline).
-    const expected = inRepo.filter((m) => m.object.kind === 'Application').map((m) => m.object.metadata.name);
+    // Wait for every Application of the environment (and the shared one) to be Synced and Healthy (or the deadline).
+    const expected = [...mine, ...inRepo.filter((m) => m.object.kind === 'Application').map((m) => m.object.metadata.name)];
     const deadline = Date.now() + o.settleMs;
     let states: AppState[] = [];
+    let raw: any[] = [];
     let line = '';
     for (;;) {
       procs.assertRunning();
-      const apps = await argo.apps();
-      states = expected.map((n) => apps.find((a) => a.metadata.name === n)).map((a, i) => (a ? stateOf(a) : missingApp(expected[i])));
+      raw = await argo.apps();
+      states = expected.map((n) => raw.find((a) => a.metadata.name === n)).map((a, i) => (a ? stateOf(a) : missingApp(expected[i])));
       const synced = states.filter((s) => s.sync === 'Synced').length;
       const healthy = states.filter((s) => s.health === 'Healthy').length;
       const running = states.filter((s) => s.operation?.phase === 'Running').length;
@@ -218,17 +241,29 @@ function deliverWithArgoCd(o: DeliverOptions) {
       await sleep(3000);
     }
     for (const s of states.filter((x) => x.sync !== 'Synced' || x.health !== 'Healthy')) log(`argocd: ${describe(s)}`);
+    const others = otherEnvironments.map((n) => raw.find((a) => a.metadata.name === n)).map((a, i) => (a ? describe(stateOf(a)) : `${otherEnvironments[i]}: absent`));
+    // The health Argo CD gave the kinds the generated argocd-cm customizes (its messages show whose check ran).
+    const customized = new Set(healthCustomizations.filter((k) => k.startsWith('resource.customizations.health.')).map((k) => k.slice('resource.customizations.health.'.length)));
+    const healthSeen: string[] = [];
+    for (const a of raw)
+      for (const r of a.status?.resources ?? [])
+        if (customized.has(`${r.group ? `${r.group}_` : ''}${r.kind}`)) healthSeen.push(`${a.metadata.name}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.health?.status ?? 'no health'}${r.health?.message ? ` (${r.health.message})` : ''}`);
 
     // What Argo CD applied: each object of the repository that exists; failures as Argo CD quoted them.
     const applied: Manifest[] = [];
     const notApplied: ArgoCdReport['notApplied'] = [];
     const appOfPath = new Map<string, string>();
-    for (const m of inRepo.filter((x) => x.object.kind === 'Application')) appOfPath.set(String((m.object.spec as any)?.source?.path ?? '').replace(`generated/${env}/`, ''), m.object.metadata.name);
+    for (const m of [...inRepo, ...bootstrap].filter((x) => x.object.kind === 'Application')) {
+      const path = String((m.object.spec as any)?.source?.path ?? '');
+      if (path.startsWith(`generated/${env}/`)) appOfPath.set(path.slice(`generated/${env}/`.length), m.object.metadata.name);
+    }
     for (const m of manifests) {
       const inGit = inRepo[manifests.indexOf(m)];
       if (await live(cp, inGit.object)) applied.push(m);
       else notApplied.push({ kind: m.object.kind, namespace: m.object.metadata.namespace, name: m.object.metadata.name, file: m.file, app: appOfPath.get(rel(m.file)) });
     }
+    const sharedApp = bootstrap.find((m) => m.object.kind === 'Application' && (m.object.spec as any)?.source?.path === 'generated/_argocd')?.object.metadata.name;
+    for (const m of shared) if (!(await live(cp, m.object))) notApplied.push({ kind: m.object.kind, namespace: m.object.metadata.namespace, name: m.object.metadata.name, file: `../_argocd/${m.file}`, app: sharedApp });
     const rejected: Rejection[] = [];
     for (const s of states)
       for (const f of s.syncFailures) {
@@ -244,7 +279,14 @@ function deliverWithArgoCd(o: DeliverOptions) {
       repoURL: repo.url,
       revision,
       healthCustomizations,
-      bootstrap: { asReadme, rootApplication: rootName, file: `generated/${env}/${root.file}`, controllerSaid, workaround, secondsToRootSynced: rootSynced && round((rootSynced - tStarted) / 1000) },
+      healthSeen,
+      bootstrap: {
+        asReadme: bootstrapApps.length > 0 && bootstrapApps.every((b) => b.startedSync),
+        command: 'kubectl apply -n argocd -f generated/_bootstrap/',
+        files: bootstrapFiles.map((m) => `generated/_bootstrap/${m.file}`),
+        applications: bootstrapApps,
+        otherEnvironments: others,
+      },
       apps: states,
       waves,
       notApplied,
@@ -276,7 +318,7 @@ export function argocdChecks(a: ArgoCdReport): Check[] {
   const bad = a.apps.filter((s) => s.sync !== 'Synced' || s.health !== 'Healthy');
   const problems = a.apps.flatMap((s) => s.problems.filter((p) => p.status === 'OutOfSync' || p.health === 'Degraded').map((p) => `${s.name}: ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.status}/${p.health ?? '-'}${p.message ? `: ${p.message}` : ''}`));
   return [
-    { name: 'bootstrap from the root Application alone, as the README says', ok: a.bootstrap.asReadme, detail: a.bootstrap.asReadme ? undefined : `Argo CD: ${a.bootstrap.controllerSaid}` },
+    { name: `bootstrap with \`${a.bootstrap.command}\` alone, as the README says`, ok: a.bootstrap.asReadme, detail: a.bootstrap.asReadme ? undefined : a.bootstrap.applications.filter((b) => !b.startedSync).map((b) => `Argo CD: ${b.controllerSaid}`).join(' | ') || 'no bootstrap Application' },
     { name: 'every Application Synced', ok: a.apps.length > 0 && a.apps.every((s) => s.sync === 'Synced'), detail: `${a.apps.filter((s) => s.sync === 'Synced').length}/${a.apps.length}` },
     { name: 'every Application Healthy', ok: a.apps.length > 0 && a.apps.every((s) => s.health === 'Healthy'), detail: `${a.apps.filter((s) => s.health === 'Healthy').length}/${a.apps.length}${bad.length ? `; ${bad.slice(0, 3).map((s) => describe(s)).join(' | ')}` : ''}` },
     { name: 'sync waves in order (creation times) and every wave applied', ok: a.waves.every((w) => w.honoured) && a.notApplied.length === 0, detail: a.waves.filter((w) => w.detail !== 'in order').map((w) => `${w.app}: ${w.detail}`).slice(0, 4).join(' | ') || undefined },
@@ -286,10 +328,11 @@ export function argocdChecks(a: ArgoCdReport): Check[] {
 
 export function argocdText(a: ArgoCdReport): string {
   const out: string[] = [`== Argo CD: ${a.env} (${a.argocdVersion}) from ${a.repoURL} at ${a.revision.slice(0, 12)} ==`];
-  out.push(`bootstrap: applied ${a.bootstrap.file}; Argo CD: ${a.bootstrap.controllerSaid}`);
-  if (a.bootstrap.workaround) out.push(`  workaround: ${a.bootstrap.workaround}`);
-  if (a.bootstrap.secondsToRootSynced !== undefined) out.push(`  root Synced ${a.bootstrap.secondsToRootSynced} s after Argo CD started`);
+  out.push(`bootstrap: ${a.bootstrap.command} (${a.bootstrap.files.join(', ')})`);
+  for (const b of a.bootstrap.applications) out.push(`  ${b.name}: ${b.startedSync ? 'started a sync' : 'did not start a sync'}${b.secondsToSynced !== undefined ? `, Synced ${b.secondsToSynced} s after Argo CD started` : ''}; Argo CD: ${b.controllerSaid}`);
+  for (const x of a.bootstrap.otherEnvironments) out.push(`  other environment (not committed): ${x}`);
   out.push(`health customizations shipped in argocd-cm: ${a.healthCustomizations.length ? a.healthCustomizations.join(', ') : 'none (Argo CD built-in checks only)'}`);
+  if (a.healthSeen.length) out.push(`health of the customized kinds: ${a.healthSeen.slice(0, 8).join(' | ')}${a.healthSeen.length > 8 ? ` (+${a.healthSeen.length - 8})` : ''}`);
   out.push('');
   for (const s of a.apps) {
     out.push(`  ${s.name.padEnd(36)} ${s.sync.padEnd(10)} ${s.health.padEnd(12)} ${s.revision?.slice(0, 12) ?? ''}`);
@@ -325,7 +368,7 @@ export async function runArgoCdScenario(o: ArgoCdScenarioOptions, built: BuildRe
     faultyCopy: false,
     readyTimeoutMs: 120_000,
     log: o.log,
-    deliver: deliverWithArgoCd({ env: o.env, bin: built.bin, log: o.log, settleMs: o.settleMs ?? 420_000, resyncSeconds: 10, report: (r) => (report = r) }),
+    deliver: deliverWithArgoCd({ root: o.root, env: o.env, bin: built.bin, log: o.log, settleMs: o.settleMs ?? 420_000, resyncSeconds: 10, report: (r) => (report = r) }),
   });
   if (!report) throw new Error('Argo CD delivered nothing (no report)');
   // The analysis checks only when Argo CD applied an AnalysisRun (a wave it never reached is reported by argocdChecks).

@@ -2,8 +2,8 @@
 // ARGOCD_BINARY_NAME) and Redis from Debian, on 127.0.0.1, pointed at the suite's kube-apiserver
 // and at a Git repository on this machine (file:// URL).
 //
-// Outside a cluster there is no argocd-server, so what it would create at start is created here:
-// the `default` AppProject. The rest is what an installation has: argocd-cm, argocd-secret,
+// Outside a cluster there is no argocd-server, so what it would create at start can be created here:
+// the `default` AppProject (optional: modelplane's bootstrap must not need it). The rest is what an installation has: argocd-cm, argocd-secret,
 // argocd-rbac-cm, the repository Secret and the CRDs of the pinned argo-cd module.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +29,8 @@ export interface ArgoCdOptions {
   readonly repositories: readonly string[];
   /** Extra argocd-cm data (health customizations and other settings). */
   readonly config?: Readonly<Record<string, string>>;
+  /** Create the `default` AppProject as argocd-server would (default true); false checks that nothing needs it. */
+  readonly defaultProject?: boolean;
   /** --app-resync seconds (jitter 0); Argo CD's default is 120 s plus up to 60 s jitter. */
   readonly resyncSeconds?: number;
   readonly log: (line: string) => void;
@@ -204,7 +206,7 @@ export async function startArgoCd(o: ArgoCdOptions): Promise<ArgoCd> {
       data: { type: b64('git'), url: b64(url) },
     });
   }
-  await kube.apply(defaultProject(ns));
+  if (o.defaultProject ?? true) await kube.apply(defaultProject(ns));
 
   const home = join(dir, 'argocd');
   const paths = { tls: join(home, 'tls'), ssh: join(home, 'ssh'), gpgHome: join(home, 'gpg', 'keys'), gpgData: join(home, 'gpg', 'source'), tmp: join(home, 'tmp') };
