@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isRepository, sweepStaleWorktrees } from '../git/git.js';
+import { recoverInterruptedSwap } from '../synth/index.js';
 import { ExitCode, processOutput, UserFacingError, type Output } from './output.js';
 import { analyzeCommand } from './analyze.js';
 import { planCommand } from './plan.js';
@@ -14,8 +17,35 @@ interface GlobalOptions {
   readonly debug?: boolean;
 }
 
+/** The exit codes as README's CLI table states them. */
+const EXIT_CODES = '0 ok; 1 diagnostics, drift, a refused change or a failed check; 2 usage error; 3 external failure (git, GitHub, Prometheus or the cluster)';
+
+function endOnBrokenPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  // `modelplane simulate ... | head`: a reader that goes away ends the output quietly.
+  if (output === processOutput) process.stdout.on('error', endOnBrokenPipe);
   let code: number = ExitCode.ok;
   let debug = argv.includes('--debug');
   const program = new Command()
@@ -23,6 +53,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .description('Compile model, version and rollout definitions into Kubernetes YAML under generated/.')
     .option('--root <dir>', 'repository root holding models/, policies/ and generated/', process.cwd())
     .option('--debug', 'print stack traces of internal errors')
+    .version(packageVersion(), '-V, --version', 'print the version of modelplane')
+    .addHelpText('after', `\nExit codes: ${EXIT_CODES}.`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .showHelpAfterError('(run `modelplane --help` for usage)');
@@ -32,6 +64,20 @@ export async function main(argv: readonly string[], output: Output = processOutp
     debug = Boolean(o.debug);
     return { root: path.resolve(o.root), debug: o.debug };
   };
+
+  // Before every command: the root must exist, and what killed runs left behind is cleared.
+  program.hook('preAction', async () => {
+    const { root } = globals();
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(root).isDirectory();
+    } catch {
+      throw new UserFacingError(`--root ${root} does not exist: pass the repository root that holds models/ and policies/`, ExitCode.usage);
+    }
+    if (!isDirectory) throw new UserFacingError(`--root ${root} is not a folder: pass the repository root that holds models/ and policies/`, ExitCode.usage);
+    await recoverInterruptedSwap(root);
+    if (await isRepository(root)) await sweepStaleWorktrees(root);
+  });
 
   program
     .command('synth')
@@ -50,7 +96,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   program
     .command('plan')
-    .description('summarise what changes against REF: versions, traffic, replicas, GPUs, cost, warnings (exit 0)')
+    .description('summarise what changes against REF: versions, traffic, replicas, GPUs, cost, warnings (exit 0, 1, 3)')
     .option('--base <ref>', 'git ref to compare with', 'HEAD')
     .option('--format <format>', 'markdown or json', 'markdown')
     .option('--comment', "create or update the pull request's plan comment (GITHUB_TOKEN, GITHUB_REPOSITORY)")
@@ -77,7 +123,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   program
     .command('promote')
-    .description("read each canary step's AnalysisRun and commit the next step, the promotion or a rollback (exit 0, 3)")
+    .description("read each canary step's AnalysisRun and commit the next step, the promotion or a rollback (exit 0, 1, 3)")
     .requiredOption('--env <env>', 'environment')
     .option('--model <model>', 'only this model')
     .option('--status-file <file>', 'AnalysisRuns as JSON (`kubectl get analysisruns -o json`) instead of reading the cluster')
@@ -101,11 +147,12 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   program
     .command('analyze')
-    .description("run the current canary step's analysis queries now and print the verdict (exit 0 pass, 1 fail, 3 error)")
+    .description("run the current canary step's analysis queries now and print the verdict (exit 0 pass, 1 fail or no data, 3 Prometheus unreachable)")
     .argument('<model>', 'model id')
     .requiredOption('--env <env>', 'environment')
     .requiredOption('--prometheus <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
     .action(async (model: string, o: { env: string; prometheus: string }) => {
+      if (!isHttpUrl(o.prometheus)) throw new UserFacingError(`--prometheus ${o.prometheus} is not an http:// or https:// URL (e.g. http://127.0.0.1:9090)`, ExitCode.usage);
       code = await analyzeCommand({ root: globals().root, model, env: o.env, prometheus: o.prometheus }, output);
     });
 

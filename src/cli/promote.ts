@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/index.js';
-import { currentBranch, lastChanged } from '../git/git.js';
+import { currentBranch } from '../git/git.js';
 import { names, type ResolvedModel } from '../resolve/index.js';
-import { decide, parseAnalysisRuns, promotionChange, type AnalysisRunStatus, type Delivery } from '../rollout/index.js';
+import { decide, parseAnalysisRuns, promotionChange, stepClock, type AnalysisRunStatus, type Delivery } from '../rollout/index.js';
 import { deliverChange, requireClean } from './change.js';
 import { compile } from './compile.js';
+import { loadKubeConfig } from './kube.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
 
 export interface PromoteOptions {
@@ -36,7 +37,10 @@ export async function promoteCommand(o: PromoteOptions, output: Output): Promise
   for (const model of models) {
     const policy = model.canary && platform.policies.find((p) => p.name === model.canary!.policy);
     const run = model.canary ? runs.get(names.analysisRunName(model.id, model.canary.version, model.canary.step)) : undefined;
-    const decision = decide({ model, policy, run, stepCommittedAt: await lastChanged(o.root, model.file), now });
+    // The step's own commit matters when the run does not say when it started.
+    const clock = run?.startedAt || run?.createdAt ? {} : await stepClock(o.root, model);
+    if (clock.warning) output.err(`warning: ${model.id} (${o.env}): ${clock.warning}`);
+    const decision = decide({ model, policy, run, stepCommittedAt: clock.at, now });
     output.out(`${model.id} (${o.env}): ${decision.action}: ${decision.reason}`);
     const change = promotionChange(platform, model, decision, now, run);
     // Local commits of several models each start from the branch promote ran on.
@@ -64,12 +68,7 @@ async function readStatuses(o: PromoteOptions, models: readonly ResolvedModel[])
 async function readFromCluster(namespaces: readonly string[]): Promise<unknown[]> {
   if (namespaces.length === 0) return [];
   const k8s = await import('@kubernetes/client-node');
-  const config = new k8s.KubeConfig();
-  try {
-    config.loadFromDefault();
-  } catch (error) {
-    throw new UserFacingError(`cannot load a kubeconfig: ${(error as Error).message}; pass --status-file instead`, ExitCode.external);
-  }
+  const config = await loadKubeConfig();
   const api = config.makeApiClient(k8s.CustomObjectsApi);
   const items: unknown[] = [];
   for (const namespace of namespaces) {

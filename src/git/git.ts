@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,10 +62,48 @@ export interface RolloutTrailers {
   readonly env: string;
   readonly action: string;
   readonly version: string;
+  /** The canary step the commit sets (release: 0, advance: the new step): promote measures the step's clock from this commit. */
+  readonly step?: number;
 }
 
 export function trailerLines(t: RolloutTrailers): string {
-  return [`Modelplane-Model: ${t.model}`, `Modelplane-Env: ${t.env}`, `Modelplane-Action: ${t.action}`, `Modelplane-Version: ${t.version}`].join('\n');
+  const lines = [`Modelplane-Model: ${t.model}`, `Modelplane-Env: ${t.env}`, `Modelplane-Action: ${t.action}`, `Modelplane-Version: ${t.version}`];
+  if (t.step !== undefined) lines.push(`Modelplane-Step: ${stepTrailerValue(t.model, t.env, t.version, t.step)}`);
+  return lines.join('\n');
+}
+
+/** `<model> <env> <version> <step>`: the value of the `Modelplane-Step` trailer. */
+export function stepTrailerValue(model: string, env: string, version: string, step: number): string {
+  return `${model} ${env} ${version} ${step}`;
+}
+
+export interface CommitRef {
+  readonly sha: string;
+  readonly subject: string;
+  readonly committedAt: Date;
+}
+
+/** The newest commit reachable from HEAD whose `Modelplane-Step` trailer sets this step, if any. */
+export async function stepCommit(root: string, model: string, env: string, version: string, step: number): Promise<CommitRef | undefined> {
+  const value = stepTrailerValue(model, env, version, step);
+  const out = await git(root, ['log', '--format=%H%x1f%s%x1f%cI%x1f%(trailers:key=Modelplane-Step,valueonly,separator=%x1d)%x1e', '--fixed-strings', '--grep', `Modelplane-Step: ${value}`, 'HEAD']);
+  for (const record of out.split('\x1e')) {
+    const [sha, subject, date, trailers] = record.trim().split('\x1f');
+    if (sha && (trailers ?? '').split('\x1d').some((t) => t.trim() === value)) return { sha, subject, committedAt: new Date(date) };
+  }
+  return undefined;
+}
+
+/** Commits reachable from HEAD (newest first, at most `limit`) that changed `file`. */
+export async function fileCommits(root: string, file: string, range = 'HEAD', limit = 200): Promise<CommitRef[]> {
+  const out = await git(root, ['log', `--max-count=${limit}`, '--format=%H%x1f%s%x1f%cI', range, '--', file]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha, subject, date] = line.split('\x1f');
+      return { sha, subject, committedAt: new Date(date) };
+    });
 }
 
 /** Commits what is staged. */
@@ -145,10 +184,23 @@ export async function commitExists(root: string, sha: string): Promise<boolean> 
   );
 }
 
-/** Runs `fn` in a temporary detached worktree of `ref` (with a commit identity), and removes the worktree afterwards. */
-export async function withWorktree<T>(root: string, ref: string, prefix: string, fn: (worktree: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+/** Temporary worktrees are `<tmpdir>/modelplane-wt-<pid>-<random>/tree`: the pid tells a sweep whether their run is still alive. */
+const WORKTREE_DIR = /(?:^|[\\/])modelplane-wt-(\d+)-[^\\/]+[\\/]tree$/;
+
+/**
+ * Runs `fn` in a temporary detached worktree of `ref` (with a commit identity),
+ * and removes the worktree afterwards, also when the process gets SIGINT or
+ * SIGTERM meanwhile. A run killed with SIGKILL leaves it registered: the next
+ * run's {@link sweepStaleWorktrees} removes it.
+ */
+export async function withWorktree<T>(root: string, ref: string, fn: (worktree: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), `modelplane-wt-${process.pid}-`));
   const worktree = path.join(dir, 'tree');
+  const release = onInterrupt(() => {
+    spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root, stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+    spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
+  });
   try {
     await git(root, ['worktree', 'add', '--detach', '--quiet', worktree, ref]);
     await ensureIdentity(worktree);
@@ -156,7 +208,104 @@ export async function withWorktree<T>(root: string, ref: string, prefix: string,
   } finally {
     await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
+    await git(root, ['worktree', 'prune']).catch(() => undefined);
+    release();
   }
+}
+
+/**
+ * Removes the temporary worktrees of modelplane runs that are no longer alive
+ * (killed before they could clean up) and prunes worktree registrations whose
+ * folder is gone. Returns the folders removed.
+ */
+export async function sweepStaleWorktrees(root: string): Promise<string[]> {
+  const out = await git(root, ['worktree', 'list', '--porcelain']).catch(() => '');
+  const removed: string[] = [];
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('worktree ')) continue;
+    const worktree = line.slice('worktree '.length);
+    const match = WORKTREE_DIR.exec(worktree);
+    if (!match || isAlive(Number(match[1]))) continue;
+    await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+    await rm(path.dirname(worktree), { recursive: true, force: true });
+    removed.push(worktree);
+  }
+  await git(root, ['worktree', 'prune']).catch(() => undefined);
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const cleanups = new Set<() => void>();
+let trapped = false;
+
+/**
+ * Registers a synchronous cleanup to run when the process gets SIGINT or
+ * SIGTERM; the process then exits with 128 + the signal's number. Returns the
+ * function that unregisters it.
+ */
+export function onInterrupt(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  if (!trapped) {
+    trapped = true;
+    const handler = (signal: NodeJS.Signals) => {
+      for (const c of [...cleanups]) {
+        try {
+          c();
+        } catch {
+          // best effort: the next run sweeps what is left
+        }
+      }
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  }
+  return () => cleanups.delete(cleanup);
+}
+
+/** The sha a ref points at. */
+export async function revParse(root: string, ref: string): Promise<string> {
+  return (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+}
+
+/** The tree sha of a commit. */
+export async function treeOf(root: string, ref: string): Promise<string> {
+  return (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{tree}`])).trim();
+}
+
+/** Commits in `range` (newest first) with their modelplane trailers. */
+export async function commitsIn(root: string, range: string): Promise<(CommitRef & { readonly trailers: Partial<RolloutTrailers> })[]> {
+  const format = '%H%x1f%s%x1f%cI%x1f%(trailers:key=Modelplane-Model,valueonly,separator=%x2c)%x1f%(trailers:key=Modelplane-Env,valueonly,separator=%x2c)%x1f%(trailers:key=Modelplane-Action,valueonly,separator=%x2c)%x1f%(trailers:key=Modelplane-Version,valueonly,separator=%x2c)%x1e';
+  const out = await git(root, ['log', `--format=${format}`, range]);
+  return out
+    .split('\x1e')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => r.split('\x1f').map((f) => f.trim()))
+    .map((f) => ({ sha: f[0], subject: f[1], committedAt: new Date(f[2]), trailers: { model: f[3] || undefined, env: f[4] || undefined, action: f[5] || undefined, version: f[6] || undefined } }));
+}
+
+/** Points `branch` at `sha` (creating or moving it). */
+export async function setBranch(root: string, branch: string, sha: string): Promise<void> {
+  await git(root, ['branch', '--force', '--quiet', branch, sha]);
+}
+
+/** Branches checked out in some worktree of the repository. */
+export async function checkedOutBranches(root: string): Promise<string[]> {
+  const out = await git(root, ['worktree', 'list', '--porcelain']);
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('branch refs/heads/'))
+    .map((l) => l.slice('branch refs/heads/'.length));
 }
 
 /** Every path that differs from HEAD in the work tree or the index, untracked files included, sorted. */

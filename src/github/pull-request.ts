@@ -30,6 +30,8 @@ export interface PullRequestResult {
 export interface ComputedChange {
   readonly files: readonly ChangedFile[];
   readonly body: string;
+  /** Commit message, when computing the change adds to it. @default - the spec's message */
+  readonly message?: string;
 }
 
 /** Computes the change on top of a base commit; called again when the base moves. */
@@ -68,10 +70,10 @@ export async function publishPullRequest(octokit: Octokit, config: GitHubConfig,
   try {
     for (let attempt = 1; ; attempt++) {
       const baseSha = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.base}` })).data.object.sha;
-      const { files, body } = await compute(baseSha).catch((error: unknown) => {
+      const { files, body, message: computedMessage } = await compute(baseSha).catch((error: unknown) => {
         throw new ComputeFailed(error);
       });
-      const commit = await createCommit(octokit, config, baseSha, files, spec.message);
+      const commit = await createCommit(octokit, config, baseSha, files, computedMessage ?? spec.message);
       try {
         createdBranch = (await pointBranch(octokit, config, spec.branch, commit)) || createdBranch;
       } catch (error) {

@@ -9,7 +9,9 @@ export type ChangeEdit =
   | { readonly kind: 'deployment'; readonly edit: DeploymentEdit }
   /**
    * `git revert` of a rollout's commits (newest first, the release last); when
-   * they do not revert cleanly, `deploy.<env>` is written as it was before the release.
+   * they do not revert cleanly, each is reverted on `deploy.<env>` alone by a
+   * field-level three-way merge that keeps later unrelated edits, or refused
+   * naming the commits in the way.
    */
   | { readonly kind: 'revert'; readonly commits: readonly string[] };
 
@@ -40,7 +42,7 @@ export interface Delivery {
 
 /** What a change became. */
 export type ChangeResult =
-  | { readonly kind: 'commit'; readonly change: Change; readonly sha: string; readonly branch: string; readonly how?: string }
+  | { readonly kind: 'commit'; readonly change: Change; readonly sha: string; readonly branch: string; readonly how?: string; /** The branch already held this change. */ readonly existing?: boolean }
   | { readonly kind: 'pull-request'; readonly change: Change; readonly created: boolean; readonly number: number; readonly url: string; readonly branch: string; readonly files: number };
 
 /** Compiles a checkout: what the transaction needs of `compile`. */

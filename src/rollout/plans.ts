@@ -30,6 +30,10 @@ export function releaseChange(
   const policyName = o.policy ?? env.defaultPolicy;
   const policy = platform.policies.find((p) => p.name === policyName);
   if (!policy) throw refuse(`no rollout policy for ${o.env}: pass --policy or set environments.${o.env}.defaultPolicy`);
+  const index = loaded.value.versions.findIndex((v) => v.version === o.version);
+  // The new state's gates see a direct deployment under the environment's default policy: the chosen policy's gate is checked here.
+  if (policy.requireApproval && !loaded.value.versions[index].approval)
+    throw refuse(`${loaded.file}: versions[${index}] (${o.version}) has no approval, but policy '${policy.name}' requires approval before it receives traffic: add approval { by, at } once the version is reviewed`);
   const direct = policy.steps.length === 0;
   const until = isoAfter(o.now, policy.keepPreviousForSeconds);
   return {
@@ -43,7 +47,7 @@ export function releaseChange(
     body: direct
       ? `Deploys ${o.model} ${o.version} in ${o.env} with policy '${policy.name}' (no canary steps). ${model.stable} stays deployed without traffic until ${until}.`
       : `Starts a canary of ${o.model} ${o.version} in ${o.env} with policy '${policy.name}': steps ${policy.steps.map((s) => `${s.weight}%`).join(' → ')}. ${model.stable} stays stable and warm.`,
-    trailers: { model: o.model, env: o.env, action: 'release', version: o.version },
+    trailers: { model: o.model, env: o.env, action: 'release', version: o.version, ...(direct ? {} : { step: 0 }) },
     edit: { kind: 'deployment', edit: direct ? { kind: 'deploy', version: o.version, previous: model.stable, until } : { kind: 'start-canary', version: o.version, policy: policy.name } },
   };
 }
@@ -65,7 +69,7 @@ export function promotionChange(platform: ResolvedPlatform, model: ResolvedModel
     branch: branchName(model.env, model.id, action, action === 'advance' && edit.kind === 'set-step' ? `${version}-step-${edit.step}` : version),
     title,
     body: `${decision.reason}.${evidence}`,
-    trailers: { model: model.id, env: model.env, action, version },
+    trailers: { model: model.id, env: model.env, action, version, ...(edit.kind === 'set-step' ? { step: edit.step } : {}) },
   });
   switch (decision.action) {
     case 'advance':

@@ -5,7 +5,7 @@ import * as g from '../git/git.js';
 import { configFromEnv, GitHubError, makeClient, publishPullRequest, type ChangedFile, type ComputedChange } from '../github/index.js';
 import { diffPlatforms, planMarkdown } from '../plan/index.js';
 import type { ResolvedPlatform } from '../resolve/index.js';
-import { editModelSource, EditError, restoreDeploymentSource } from '../source/index.js';
+import { diffDeploymentSource, editModelSource, EditError, mergeDeploymentSource, MergeConflict, type FieldChange } from '../source/index.js';
 import { renderFiles, writeGenerated } from '../synth/index.js';
 import { ownsPath, RolloutError, type Change, type ChangeResult, type Compiler, type Delivery } from './change.js';
 
@@ -38,21 +38,47 @@ export async function makeChange(root: string, change: Change, delivery: Deliver
   return delivery.noPr ? commitLocally(root, change, delivery, context) : openPullRequest(root, change, delivery, context);
 }
 
+/**
+ * The change is made in a temporary worktree of HEAD (the user's checkout is
+ * not touched until it is committed), then the branch is pointed at it and
+ * checked out. A branch of that name that already exists holds either the same
+ * content (the change was already made: nothing to do), an older computation of
+ * this change by modelplane (replaced), or something else (refused, naming it).
+ */
 async function commitLocally(root: string, change: Change, delivery: Delivery, context: TransactionContext): Promise<ChangeResult> {
-  if (await g.branchExists(root, change.branch))
-    throw new RolloutError(`branch ${change.branch} already exists: this change was already made; merge or delete that branch`, 'refused');
   if (delivery.from && (await g.currentBranch(root)) !== delivery.from) await g.checkout(root, delivery.from);
-  const before = await g.currentBranch(root);
-  await g.createBranch(root, change.branch);
-  try {
-    const { how } = await editAndSynth(root, change, context);
-    await stageOwned(root, change);
-    const sha = await g.commit(root, commitMessage(change));
-    return { kind: 'commit', change, sha, branch: change.branch, how };
-  } catch (error) {
-    await g.abandonBranch(root, change.branch, before);
-    throw error;
+  const start = await g.headCommit(root);
+  const made = await g.withWorktree(root, start, async (worktree) => {
+    const applied = await editAndSynth(worktree, change, context);
+    await stageOwned(worktree, change);
+    return { ...applied, sha: await g.commit(worktree, commitMessage(change, applied.notes)) };
+  });
+  let how = made.how;
+  if (await g.branchExists(root, change.branch)) {
+    const existing = await g.revParse(root, change.branch);
+    if ((await g.treeOf(root, existing)) === (await g.treeOf(root, made.sha))) {
+      if ((await g.currentBranch(root)) !== change.branch) await g.checkout(root, change.branch);
+      return { kind: 'commit', change, sha: existing, branch: change.branch, how: 'already made: the branch holds exactly this change', existing: true };
+    }
+    const reason = await whyNotReplaceable(root, change, start);
+    if (reason) throw new RolloutError(`branch ${change.branch} already exists with different content: ${reason}`, 'refused');
+    how = [how, `replaced branch ${change.branch} (${existing.slice(0, 12)}), which held an older version of this change`].filter(Boolean).join('; ');
   }
+  await g.setBranch(root, change.branch, made.sha);
+  await g.checkout(root, change.branch);
+  return { kind: 'commit', change, sha: made.sha, branch: change.branch, how };
+}
+
+/** Why the existing branch of the change may not be overwritten, or undefined when it is modelplane's own stale copy of the change. */
+async function whyNotReplaceable(root: string, change: Change, start: string): Promise<string | undefined> {
+  if ((await g.checkedOutBranches(root)).includes(change.branch)) return 'it is checked out; switch to another branch, then delete or merge it';
+  const commits = await g.commitsIn(root, `${start}..${change.branch}`);
+  const t = change.trailers;
+  const foreign = commits.filter((c) => c.trailers.model !== t.model || c.trailers.env !== t.env || c.trailers.action !== t.action || c.trailers.version !== t.version);
+  if (foreign.length > 0)
+    return `it has commits that are not modelplane's ${t.action} of ${t.model} ${t.version} in ${t.env}: ${foreign.map((c) => `${c.sha.slice(0, 12)} (${c.subject})`).join(', ')}; merge or delete the branch, then run again`;
+  if (commits.length > 1) return `it has ${commits.length} commits (${commits.map((c) => c.sha.slice(0, 12)).join(', ')}) where modelplane makes one; delete the branch, then run again`;
+  return undefined;
 }
 
 async function openPullRequest(root: string, change: Change, delivery: Delivery, context: TransactionContext): Promise<ChangeResult> {
@@ -67,14 +93,14 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
   const compute = async (baseSha: string): Promise<ComputedChange> => {
     const ref = (await g.commitExists(root, baseSha)) ? baseSha : 'HEAD';
     if (ref === 'HEAD') context.log(`note: base ${baseSha.slice(0, 12)} is not in the local repository; the change is computed on HEAD (fetch the base to avoid this)`);
-    return g.withWorktree(root, ref, 'modelplane-change-', async (worktree) => {
+    return g.withWorktree(root, ref, async (worktree) => {
       const before = await context.compile(worktree);
-      const { platform } = await editAndSynth(worktree, change, context);
+      const { platform, notes } = await editAndSynth(worktree, change, context);
       const warnings = before.diagnostics.filter((d) => d.severity === 'warning');
       const plan = diffPlatforms(ref === 'HEAD' ? 'HEAD' : baseSha.slice(0, 12), before.platform, platform, { before: warnings, after: [] });
       await stageOwned(worktree, change);
       const files: ChangedFile[] = await g.stagedFiles(worktree);
-      return { files, body: `${change.body.trim()}\n\n${planMarkdown(plan)}` };
+      return { files, body: `${bodyOf(change, notes)}\n\n${planMarkdown(plan)}`, message: commitMessage(change, notes) };
     });
   };
   try {
@@ -101,17 +127,23 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
 }
 
 /** Edits the model file in `dir`, compiles it and rewrites generated/; nothing is written when the new state does not validate. */
-async function editAndSynth(dir: string, change: Change, context: TransactionContext): Promise<{ platform: ResolvedPlatform; how?: string }> {
-  const how = await applyEdit(dir, change);
+async function editAndSynth(dir: string, change: Change, context: TransactionContext): Promise<Applied & { platform: ResolvedPlatform }> {
+  const applied = await applyEdit(dir, change);
   const result = await context.compile(dir);
   if (hasErrors(result.diagnostics) || !result.platform)
     throw new RolloutError(`the new state of ${change.model} in ${change.env} does not validate; nothing was changed`, 'refused', result.diagnostics);
   await writeGenerated(dir, renderFiles(result.platform));
-  return { platform: result.platform, how };
+  return { ...applied, platform: result.platform };
 }
 
-/** Applies the change's edit to the model file in `dir`; returns how, when there was a choice. */
-async function applyEdit(dir: string, change: Change): Promise<string | undefined> {
+/** What applying an edit did: how (when there was a choice), and lines for the commit message and pull request. */
+interface Applied {
+  readonly how?: string;
+  readonly notes: readonly string[];
+}
+
+/** Applies the change's edit to the model file in `dir`. */
+async function applyEdit(dir: string, change: Change): Promise<Applied> {
   const file = path.join(dir, change.modelFile);
   const { edit } = change;
   if (edit.kind === 'deployment') {
@@ -121,17 +153,51 @@ async function applyEdit(dir: string, change: Change): Promise<string | undefine
       if (error instanceof EditError) throw new RolloutError(`cannot edit ${change.modelFile}: ${error.message}`, 'refused');
       throw error;
     }
-    return undefined;
+    return { notes: [] };
   }
-  if (await g.revertWithoutCommit(dir, edit.commits)) return 'git revert';
-  const release = edit.commits.at(-1)!;
-  try {
-    await writeFile(file, restoreDeploymentSource(await readFile(file, 'utf8'), await g.showFile(dir, `${release}^`, change.modelFile), change.env));
-  } catch (error) {
-    if (error instanceof EditError) throw new RolloutError(`cannot restore deploy.${change.env} of ${change.modelFile}: not written as an object literal`, 'refused');
-    throw error;
+  const current = await readFile(file, 'utf8');
+  if (await g.revertWithoutCommit(dir, edit.commits)) {
+    const after = await readFile(file, 'utf8').catch(() => '');
+    return { how: 'git revert', notes: describeFields(change, diffDeploymentSource(current, after, change.env), []) };
   }
-  return 'the revert did not apply cleanly: wrote the deployment as it was before the release';
+  // Revert each of the rollout's commits (newest first) on deploy.<env> alone, field by field.
+  let ours = current;
+  const kept = new Set<string>();
+  for (const sha of edit.commits) {
+    const [base, theirs] = await Promise.all([g.showFile(dir, sha, change.modelFile), g.showFile(dir, `${sha}^`, change.modelFile)]);
+    try {
+      const merged = mergeDeploymentSource({ base, ours, theirs, env: change.env });
+      ours = merged.text;
+      merged.kept.forEach((k) => kept.add(k));
+    } catch (error) {
+      if (error instanceof MergeConflict) {
+        const inTheWay = (await g.fileCommits(dir, change.modelFile, `${sha}..HEAD`)).filter((c) => !edit.commits.includes(c.sha));
+        throw new RolloutError(
+          `cannot roll back ${change.model} in ${change.env}: ${error.message} by ${inTheWay.map((c) => `${c.sha.slice(0, 12)} (${c.subject})`).join(', ') || 'commits outside the rollout'}; revert by hand or revert ${inTheWay.length === 1 ? 'that commit' : 'those commits'} first; nothing was changed`,
+          'refused',
+        );
+      }
+      if (error instanceof EditError) throw new RolloutError(`cannot roll back deploy.${change.env} of ${change.modelFile}: ${error.message}`, 'refused');
+      throw error;
+    }
+  }
+  await writeFile(file, ours);
+  const changes = diffDeploymentSource(current, ours, change.env);
+  return {
+    how: `the revert did not apply cleanly: merged deploy.${change.env} field by field${kept.size ? `, keeping later edits of ${[...kept].join(', ')}` : ''}`,
+    notes: describeFields(change, changes, [...kept]),
+  };
+}
+
+/** Markdown lines naming every field of the model file the change rewrites, and the later edits it keeps. */
+function describeFields(change: Change, changes: readonly FieldChange[], kept: readonly string[]): string[] {
+  if (changes.length === 0 && kept.length === 0) return [];
+  const show = (v: string) => `\`${v.length > 120 ? `${v.slice(0, 117)}...` : v}\``;
+  const lines = [`Changes to ${change.modelFile} (everything else is generated/):`];
+  for (const c of changes)
+    lines.push(`- ${c.path}: ${c.from === undefined ? `added ${show(c.to!)}` : c.to === undefined ? `removed (was ${show(c.from)})` : `${show(c.from)} → ${show(c.to)}`}`);
+  if (kept.length) lines.push(`Kept as edited after the rollout: ${kept.join(', ')}.`);
+  return lines;
 }
 
 /**
@@ -155,6 +221,10 @@ async function stageOwned(dir: string, change: Change): Promise<void> {
 }
 
 /** Title, body and modelplane's trailers. */
-export function commitMessage(change: Change): string {
-  return `${change.title}\n\n${change.body.trim()}\n\n${g.trailerLines(change.trailers)}\n`;
+export function commitMessage(change: Change, notes: readonly string[] = []): string {
+  return `${change.title}\n\n${bodyOf(change, notes)}\n\n${g.trailerLines(change.trailers)}\n`;
+}
+
+function bodyOf(change: Change, notes: readonly string[]): string {
+  return [change.body.trim(), ...(notes.length ? [notes.join('\n')] : [])].join('\n\n');
 }

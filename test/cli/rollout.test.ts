@@ -115,7 +115,7 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
     const message = await git('log', '-1', '--format=%B', BRANCH);
     expect(message).toMatch(/^release photo-moderation 3\.3\.0 to prod: canary step 0 \(5%\)\n/);
-    expect(message).toContain('Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\n');
+    expect(message).toContain('Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\nModelplane-Step: photo-moderation prod 3.3.0 0\n');
 
     const changed = (await git('diff', '--name-status', base, BRANCH)).trim().split('\n').sort();
     expect(changed).toEqual(
@@ -150,7 +150,7 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     expect(await filesAt('HEAD', DIR)).toEqual(await filesAt(base, DIR));
   });
 
-  it('rollback writes deploy.prod back as it was before the release when the revert does not apply cleanly', async () => {
+  it('rollback merges deploy.prod field by field when the revert does not apply cleanly; a comment-only edit is not in the way', async () => {
     const release = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
     expect(release.code, release.stderr).toBe(0);
     // A later hand edit of the canary line makes `git revert` of the release conflict.
@@ -159,9 +159,46 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     const rollback = await cli('rollback', 'photo-moderation', '--env', 'prod', '--no-pr');
     expect(rollback.stderr).toBe('');
     expect(rollback.code).toBe(0);
-    expect(rollback.stdout).toContain('(the revert did not apply cleanly: wrote the deployment as it was before the release)');
+    expect(rollback.stdout).toContain('(the revert did not apply cleanly: merged deploy.prod field by field)');
+    expect(await git('log', '-1', '--format=%B')).toContain("Changes to models/photo-moderation.ts (everything else is generated/):\n- deploy.prod.canary: removed (was `{ version: '3.3.0', policy: 'progressive', step: 0 }`)\n");
     expect(await git('show', 'HEAD:models/photo-moderation.ts')).toBe(await git('show', `${base}:models/photo-moderation.ts`));
     expect(await gitCode('diff', '--quiet', base, 'HEAD', '--', 'generated', '.github')).toBe(0);
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('rollback keeps a later peakRps edit of deploy.prod and lists what it changes in the commit message', async () => {
+    const release = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(release.code, release.stderr).toBe(0);
+    await repo.edit('models/photo-moderation.ts', "      pool: 'gpu-l4',\n      traffic: { peakRps: 900 },", "      pool: 'gpu-l4',\n      traffic: { peakRps: 1400 },");
+    await git('commit', '--quiet', '-am', 'photo-moderation: peak traffic is 1400 rps');
+    const later = (await git('rev-parse', 'HEAD')).trim();
+    const rollback = await cli('rollback', 'photo-moderation', '--env', 'prod', '--no-pr');
+    expect(rollback.stderr).toBe('');
+    expect(rollback.code).toBe(0);
+    const model = await git('show', 'HEAD:models/photo-moderation.ts');
+    expect(model).toContain('traffic: { peakRps: 1400 }');
+    expect(model).not.toContain('canary:');
+    // Everything but the kept edit is as before the release.
+    expect(model).toBe((await git('show', `${base}:models/photo-moderation.ts`)).replace('peakRps: 900', 'peakRps: 1400'));
+    expect(await git('diff', '--name-only', later, 'HEAD', '--', 'models')).toBe('models/photo-moderation.ts\n');
+    const message = await git('log', '-1', '--format=%B');
+    expect(message).toContain("- deploy.prod.canary: removed (was `{ version: '3.3.0', policy: 'progressive', step: 0 }`)");
+    expect(message).not.toContain('deploy.prod.traffic:');
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('rollback refuses, naming the commit in the way, when the canary was changed by hand after the release', async () => {
+    const release = await cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+    expect(release.code, release.stderr).toBe(0);
+    await repo.edit('models/photo-moderation.ts', "canary: { version: '3.3.0', policy: 'progressive', step: 0 }", "canary: { version: '3.3.0', policy: 'progressive', step: 1 }");
+    await git('commit', '--quiet', '-am', 'photo-moderation canary to step 1 by hand');
+    const head = (await git('rev-parse', 'HEAD')).trim();
+    const rollback = await cli('rollback', 'photo-moderation', '--env', 'prod', '--no-pr');
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toContain(`deploy.prod.canary was changed both by the rollout and afterwards by ${head.slice(0, 12)} (photo-moderation canary to step 1 by hand)`);
+    expect(rollback.stderr).not.toMatch(STACK);
+    expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
+    expect(await git('branch', '--list', 'modelplane/prod/photo-moderation/rollback-*')).toBe('');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 

@@ -20,7 +20,7 @@ import type { Repo, RunResult } from '../support/repo.js';
 const R = '/repos/acme/ml-platform';
 const BRANCH = 'modelplane/prod/photo-moderation/release-3.3.0';
 const RELEASE = ['release', 'photo-moderation', '3.3.0', '--env', 'prod'] as const;
-const TRAILERS = 'Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0';
+const TRAILERS = 'Modelplane-Model: photo-moderation\nModelplane-Env: prod\nModelplane-Action: release\nModelplane-Version: 3.3.0\nModelplane-Step: photo-moderation prod 3.3.0 0';
 const SPLIT = '3.2.0 100% → 3.2.0 95% / 3.3.0 5%';
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 /** A stack trace line: only --debug may print one. */
