@@ -7,6 +7,7 @@ import { ExitCode, processOutput, UserFacingError, type Output } from './output.
 import { analyzeCommand } from './analyze.js';
 import { planCommand } from './plan.js';
 import { promoteCommand } from './promote.js';
+import { watchCommand } from './watch.js';
 import { releaseCommand } from './release.js';
 import { rollbackCommand } from './rollback.js';
 import { simulateCommand } from './simulate.js';
@@ -130,8 +131,25 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .option('--no-pr', 'commit on a local branch instead of opening a pull request')
     .option('--base <branch>', 'base branch of the pull requests (default: GITHUB_BASE_REF or the default branch)')
     .option('--auto-merge', 'enable auto-merge on the pull requests it opens')
-    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean; base?: string; autoMerge?: boolean }) => {
-      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, delivery: { noPr: !o.pr, base: o.base, autoMerge: o.autoMerge } }, output);
+    .option('--watch', 'keep running: watch AnalysisRuns in the cluster and decide the moment one finishes (SIGTERM stops it, exit 0)')
+    .option('--pull', 'with --watch: `git pull --ff-only` before each decision')
+    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean; base?: string; autoMerge?: boolean; watch?: boolean; pull?: boolean }) => {
+      const delivery = { noPr: !o.pr, base: o.base, autoMerge: o.autoMerge };
+      if (o.watch) {
+        if (o.statusFile) throw new UserFacingError('--watch reads the cluster; it cannot be combined with --status-file', ExitCode.usage);
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+        try {
+          code = await watchCommand({ root: globals().root, env: o.env, model: o.model, delivery, pull: o.pull, signal: stop.signal }, output);
+        } finally {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+        }
+        return;
+      }
+      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, delivery }, output);
     });
 
   program

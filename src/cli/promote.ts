@@ -15,6 +15,8 @@ export interface PromoteOptions {
   readonly statusFile?: string;
   readonly delivery: Delivery;
   readonly now?: Date;
+  /** AnalysisRuns already read (the watcher passes what the cluster reported). @default - read from --status-file or the cluster */
+  readonly statuses?: ReadonlyMap<string, AnalysisRunStatus>;
 }
 
 /** `modelplane promote --env E [--model M]`: read each canary step's AnalysisRun and commit the next state. */
@@ -31,7 +33,7 @@ export async function promoteCommand(o: PromoteOptions, output: Output): Promise
   const models = env.models.filter((m) => (!o.model || m.id === o.model) && (m.canary || m.previous));
   if (o.model && !env.models.some((m) => m.id === o.model)) throw new UserFacingError(`model '${o.model}' is not deployed in ${o.env}`, ExitCode.failed);
 
-  const runs = await readStatuses(o, models);
+  const runs = o.statuses ?? (await readStatuses(o, models));
   const now = o.now ?? new Date();
   const base = await currentBranch(o.root);
   for (const model of models) {

@@ -245,31 +245,35 @@ function isAlive(pid: number): boolean {
 }
 
 const cleanups = new Set<() => void>();
-let trapped = false;
+
+function runCleanupsAndExit(signal: NodeJS.Signals): void {
+  for (const c of [...cleanups]) {
+    try {
+      c();
+    } catch {
+      // best effort: the next run sweeps what is left
+    }
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
 
 /**
  * Registers a synchronous cleanup to run when the process gets SIGINT or
- * SIGTERM; the process then exits with 128 + the signal's number. Returns the
- * function that unregisters it.
+ * SIGTERM while it is registered; the process then exits with 128 + the
+ * signal's number. Returns the function that unregisters it (the signal
+ * handlers go with the last one).
  */
 export function onInterrupt(cleanup: () => void): () => void {
-  cleanups.add(cleanup);
-  if (!trapped) {
-    trapped = true;
-    const handler = (signal: NodeJS.Signals) => {
-      for (const c of [...cleanups]) {
-        try {
-          c();
-        } catch {
-          // best effort: the next run sweeps what is left
-        }
-      }
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
+  if (cleanups.size === 0) {
+    process.on('SIGINT', runCleanupsAndExit);
+    process.on('SIGTERM', runCleanupsAndExit);
   }
-  return () => cleanups.delete(cleanup);
+  cleanups.add(cleanup);
+  return () => {
+    if (!cleanups.delete(cleanup) || cleanups.size > 0) return;
+    process.off('SIGINT', runCleanupsAndExit);
+    process.off('SIGTERM', runCleanupsAndExit);
+  };
 }
 
 /** The sha a ref points at. */

@@ -10,15 +10,15 @@
  * inspects the branch and commit it made. AnalysisRun statuses come from a
  * --status-file outside the work tree.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeRepo, STACK_FRAME as STACK, type Repo, type RunResult } from '../support/repo.js';
+import { makeRepo, REPO_ROOT, STACK_FRAME as STACK, type Repo, type RunResult } from '../support/repo.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -346,3 +346,151 @@ describe('bots commit only the model file they edit, generated/ and .github/CODE
     }
   });
 });
+
+describe("the canary's clock starts at the commit that set the step", () => {
+  const EMPTY = async () => {
+    const file = path.join(outside, 'no-runs.json');
+    await writeFile(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }));
+    return file;
+  };
+
+  it('a staging-only edit after the release does not restart the prod step: no AnalysisRun 3 h after the release rolls back', async () => {
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
+    const release = await repo.run(['release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr'], { ...IDENTITY, GIT_COMMITTER_DATE: threeHoursAgo });
+    expect(release.code, release.stderr).toBe(0);
+    await repo.edit('models/photo-moderation.ts', "staging: { version: '3.3.0', pool: 'gpu-l4' }", "staging: { version: '3.3.0', pool: 'gpu-l4', traffic: { peakRps: 50 } }");
+    await git('commit', '--quiet', '-am', 'photo-moderation: staging peak traffic');
+    const result = await cli('promote', '--env', 'prod', '--model', 'photo-moderation', '--status-file', await EMPTY(), '--no-pr');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^photo-moderation \(prod\): rollback: no AnalysisRun for 3\.3\.0 step 0 1(0[7-9]|1[0-2])\d\d s after the step was committed/m);
+  });
+
+  it('without the step trailer the clock starts at the commit that set the canary as it is now, with a warning naming it', async () => {
+    await repo.edit('models/card-fraud.ts', "    staging: {\n      version: '4.2.0',\n", "    staging: {\n      version: '4.2.0', // staging follows the canary\n");
+    await git('commit', '--quiet', '-am', 'card-fraud: note on staging');
+    const result = await cli('promote', '--env', 'prod', '--model', 'card-fraud', '--status-file', await EMPTY(), '--no-pr');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`warning: card-fraud (prod): no commit with the trailer 'Modelplane-Step: card-fraud prod 4.2.0 1' found: step 1's clock starts at ${base.slice(0, 12)}`);
+    expect(result.stdout).toMatch(/^card-fraud \(prod\): wait: waiting for Argo CD to create the AnalysisRun of step 1/m);
+  });
+});
+
+describe('a release under --policy passes that policy’s approval gate', () => {
+  it("refuses a direct release of an unapproved version to staging under 'direct', which requires approval", async () => {
+    await git('checkout', '--quiet', '-b', 'unapproved');
+    try {
+      await repo.edit('models/photo-moderation.ts', "staging: { version: '3.3.0', pool: 'gpu-l4' }", "staging: { version: '3.2.0', pool: 'gpu-l4' }");
+      await repo.edit('models/photo-moderation.ts', "      approval: { by: 'vision-lead@acme.com', at: '2026-10-20T15:45:00Z' },\n", '');
+      expect((await cli('synth')).code).toBe(0);
+      await git('add', '--all');
+      await git('commit', '--quiet', '-m', 'photo-moderation 3.3.0 not approved yet');
+      const head = (await git('rev-parse', 'HEAD')).trim();
+      const result = await cli('release', 'photo-moderation', '3.3.0', '--env', 'staging', '--policy', 'direct', '--no-pr');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("models/photo-moderation.ts: versions[1] (3.3.0) has no approval, but policy 'direct' requires approval");
+      expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
+      expect(await git('branch', '--list', 'modelplane/*')).toBe('');
+    } finally {
+      await git('checkout', '--quiet', '--force', 'main');
+      await git('branch', '--quiet', '-D', 'unapproved');
+    }
+  });
+});
+
+describe('branches and leftovers', () => {
+  const BRANCH = 'modelplane/prod/photo-moderation/release-3.3.0';
+  const release = () => cli('release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr');
+  const worktrees = async () => (await git('worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree '));
+
+  it('a second release from main finds its branch holding exactly this change and leaves it as it is', async () => {
+    const first = await release();
+    expect(first.code, first.stderr).toBe(0);
+    const sha = (await git('rev-parse', BRANCH)).trim();
+    await git('checkout', '--quiet', 'main');
+    const second = await release();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('already made: the branch holds exactly this change');
+    expect((await git('rev-parse', BRANCH)).trim()).toBe(sha);
+  });
+
+  it('refuses, naming the commit, when the branch of that name holds someone else’s change', async () => {
+    await git('checkout', '--quiet', '-b', BRANCH);
+    await repo.write('notes.txt', 'not a release\n');
+    await git('add', 'notes.txt');
+    await git('commit', '--quiet', '-m', 'a hand-made commit on the bot branch');
+    const theirs = (await git('rev-parse', 'HEAD')).trim();
+    await git('checkout', '--quiet', 'main');
+    const result = await release();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`branch ${BRANCH} already exists with different content: it has commits that are not modelplane's release of photo-moderation 3.3.0 in prod: ${theirs.slice(0, 12)} (a hand-made commit on the bot branch)`);
+    expect((await git('rev-parse', BRANCH)).trim()).toBe(theirs);
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('main');
+    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('replaces its own stale copy of the change computed on an older base', async () => {
+    const first = await release();
+    expect(first.code, first.stderr).toBe(0);
+    const old = (await git('rev-parse', BRANCH)).trim();
+    await git('checkout', '--quiet', '-b', 'moved-on', 'main');
+    try {
+      await repo.edit('models/card-fraud.ts', '// Owned by @acme/risk-ml.', '// Owned by @acme/risk-ml (on-call: risk-oncall).');
+      await git('commit', '--quiet', '-am', 'card-fraud: on-call note');
+      const moved = (await git('rev-parse', 'HEAD')).trim();
+      const second = await release();
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toContain(`replaced branch ${BRANCH} (${old.slice(0, 12)}), which held an older version of this change`);
+      expect((await git('rev-parse', `${BRANCH}^`)).trim()).toBe(moved);
+    } finally {
+      await git('checkout', '--quiet', '--force', 'main');
+      await git('branch', '--quiet', '-D', 'moved-on');
+    }
+  });
+
+  it('a release killed at any moment (SIGKILL) leaves nothing that blocks the next: it succeeds and no worktree stays registered', async () => {
+    // Kill points spread over a run (a fixed list, not timing assertions: whatever a kill interrupts, the next run must succeed).
+    for (const delayMs of [100, 900, 1800, 2700, 3600, 5000]) {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/modelplane.js'), '--root', repo.root, 'release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr'], {
+        cwd: repo.root,
+        env: { ...process.env, ...IDENTITY, GITHUB_ACTIONS: undefined },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGKILL');
+      await exited;
+      // A run that got to the end checked its branch out: the next run starts from main again.
+      if ((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim() === BRANCH) await git('checkout', '--quiet', 'main');
+      const next = await release();
+      expect(next.code, `after a kill at ${delayMs} ms: ${next.stderr}`).toBe(0);
+      expect(await worktrees(), `after a kill at ${delayMs} ms`).toEqual([`worktree ${await realRoot()}`]);
+      expect((await readdir(repo.root)).filter((n) => n.startsWith('.modelplane-'))).toEqual([]);
+      expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
+      await git('checkout', '--quiet', 'main');
+      await git('branch', '--quiet', '-D', BRANCH);
+    }
+  });
+
+  it('SIGTERM during a release removes its worktree before it exits', async () => {
+    for (const delayMs of [1500, 3000]) {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/modelplane.js'), '--root', repo.root, 'release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr'], {
+        cwd: repo.root,
+        env: { ...process.env, ...IDENTITY, GITHUB_ACTIONS: undefined },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect([0, 143, null]).toContain(code);
+      expect(await worktrees(), `after SIGTERM at ${delayMs} ms`).toEqual([`worktree ${await realRoot()}`]);
+      await git('checkout', '--quiet', '--force', 'main');
+      await git('branch', '--quiet', '-D', BRANCH).catch(() => undefined);
+    }
+  });
+});
+
+async function realRoot(): Promise<string> {
+  return (await git('rev-parse', '--show-toplevel')).trim();
+}
