@@ -40,15 +40,60 @@ export interface DeploymentMerge {
 export function mergeDeploymentSource(o: { readonly base: string; readonly ours: string; readonly theirs: string; readonly env: string }): DeploymentMerge {
   const base = literalOf(parseSource(o.base, 'base.ts'), o.env);
   const theirs = literalOf(parseSource(o.theirs, 'theirs.ts'), o.env);
-  const file = parseSource(o.ours, 'model.ts');
-  const ours = literalOf(file, o.env);
+  const ours = literalOf(parseSource(o.ours, 'model.ts'), o.env);
   if (!base || !theirs || !ours) throw new EditError(`deploy.${o.env} is not written as an object literal in every version of the file`);
-  const changes: FieldChange[] = [];
-  const kept: string[] = [];
-  const conflicts: string[] = [];
-  mergeLiterals(base, ours, theirs, `deploy.${o.env}`, { changes, kept, conflicts });
-  if (conflicts.length > 0) throw new MergeConflict(conflicts);
-  return { text: file.getFullText(), changes, kept };
+  const r: Results = { changes: [], kept: [], conflicts: [], ops: [] };
+  mergeLiterals(base, ours, theirs, [], `deploy.${o.env}`, r);
+  if (r.conflicts.length > 0) throw new MergeConflict(r.conflicts);
+  // Applied one by one on fresh parses of the text, so each edit sees exact positions.
+  let text = o.ours;
+  for (const op of r.ops) text = applyOp(text, o.env, op);
+  return { text, changes: r.changes, kept: r.kept };
+}
+
+/** One edit of `ours`: at the literal reached by `path` below `deploy.<env>`, remove, set or insert member `name`. */
+type Op =
+  | { readonly kind: 'remove'; readonly path: readonly string[]; readonly name: string }
+  | { readonly kind: 'set'; readonly path: readonly string[]; readonly name: string; readonly initializer: string }
+  | { readonly kind: 'insert'; readonly path: readonly string[]; readonly name: string; readonly member: { readonly name: string; readonly initializer?: string }; readonly after?: string };
+
+function applyOp(text: string, env: string, op: Op): string {
+  const file = parseSource(text, 'model.ts');
+  let literal = literalOf(file, env);
+  for (const key of op.path) literal = literal && objectValue(member(literal, key));
+  if (!literal) throw new EditError(`deploy.${env}.${op.path.join('.')} is not an object literal any more`);
+  const existing = member(literal, op.name);
+  if (op.kind === 'remove') return existing ? removeMemberText(text, existing) : text;
+  if (op.kind === 'set' && existing && Node.isPropertyAssignment(existing)) {
+    existing.setInitializer(op.initializer);
+    return file.getFullText();
+  }
+  if (op.kind !== 'insert') throw new EditError(`deploy.${env}.${[...op.path, op.name].join('.')} cannot be set automatically: merge it by hand`);
+  const anchor = op.after === undefined ? undefined : member(literal, op.after);
+  const index = anchor ? literal.getProperties().indexOf(anchor) + 1 : 0;
+  if (op.member.initializer === undefined) literal.insertShorthandPropertyAssignment(index, { name: op.member.name });
+  else literal.insertPropertyAssignment(index, { name: op.member.name, initializer: op.member.initializer });
+  return file.getFullText();
+}
+
+/** `text` without the member, its comma and the comments on its line; the whole line when the member is alone on it. */
+function removeMemberText(text: string, m: ObjectLiteralElementLike): string {
+  let start = m.getStart();
+  let end = m.getEnd();
+  const skip = (re: RegExp) => {
+    const found = re.exec(text.slice(end));
+    if (found) end += found[0].length;
+  };
+  skip(/^[ \t]*,/);
+  skip(/^[ \t]*(\/\/[^\n]*|\/\*[^\n]*?\*\/)?/);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (text[end] === '\n' && /^[ \t]*$/.test(text.slice(lineStart, start))) {
+    start = lineStart;
+    end += 1;
+  } else {
+    skip(/^[ \t]*/);
+  }
+  return text.slice(0, start) + text.slice(end);
 }
 
 /** Every field of `deploy.<env>` that differs between two versions of a model file (leaf-most literal fields). */
@@ -65,40 +110,31 @@ interface Results {
   readonly changes: FieldChange[];
   readonly kept: string[];
   readonly conflicts: string[];
+  readonly ops: Op[];
 }
 
-function mergeLiterals(base: ObjectLiteralExpression | undefined, ours: ObjectLiteralExpression, theirs: ObjectLiteralExpression, at: string, r: Results): void {
-  const names = unionNames(ours, theirs, base);
-  // Decide first, then edit: edits re-create nodes of `ours`.
-  const plan: { name: string; kind: 'take' | 'recurse' }[] = [];
-  for (const name of names) {
+function mergeLiterals(base: ObjectLiteralExpression | undefined, ours: ObjectLiteralExpression, theirs: ObjectLiteralExpression, path: readonly string[], at: string, r: Results): void {
+  for (const name of unionNames(ours, theirs, base)) {
     const b = base && member(base, name);
     const m = member(ours, name);
     const t = member(theirs, name);
     const [bv, ov, tv] = [tokens(b), tokens(m), tokens(t)];
+    const where = `${at}.${name}`;
     if (ov === tv) continue;
-    if (ov === bv) plan.push({ name, kind: 'take' });
-    else if (tv === bv) r.kept.push(`${at}.${name}`);
-    else if (literalValue(m) && literalValue(t) && (b === undefined || literalValue(b))) plan.push({ name, kind: 'recurse' });
-    else r.conflicts.push(`${at}.${name}`);
-  }
-  for (const step of plan) {
-    const path = `${at}.${step.name}`;
-    if (step.kind === 'recurse') {
-      mergeLiterals(literalValue(base && member(base, step.name)), literalValue(member(ours, step.name))!, literalValue(member(theirs, step.name))!, path, r);
-      continue;
-    }
-    const m = member(ours, step.name);
-    const t = member(theirs, step.name);
-    r.changes.push({ path, from: valueText(m), to: valueText(t) });
-    if (!t) {
-      m!.remove();
-    } else if (m && Node.isPropertyAssignment(m) && Node.isPropertyAssignment(t)) {
-      m.setInitializer(t.getInitializerOrThrow().getText());
+    if (tv === bv) {
+      r.kept.push(where);
+    } else if (ov === bv) {
+      r.changes.push({ path: where, from: valueText(m), to: valueText(t) });
+      if (!t) r.ops.push({ kind: 'remove', path, name });
+      else if (m && Node.isPropertyAssignment(m) && Node.isPropertyAssignment(t)) r.ops.push({ kind: 'set', path, name, initializer: t.getInitializerOrThrow().getText() });
+      else {
+        if (m) r.ops.push({ kind: 'remove', path, name });
+        r.ops.push({ kind: 'insert', path, name, member: memberSpec(t), after: precedingShared(ours, theirs, name) });
+      }
+    } else if (literalValue(m) && literalValue(t) && (b === undefined || literalValue(b))) {
+      mergeLiterals(literalValue(b), literalValue(m)!, literalValue(t)!, [...path, name], where, r);
     } else {
-      const index = m ? ours.getProperties().indexOf(m) : insertionIndex(ours, theirs, step.name);
-      m?.remove();
-      insertMember(ours, index, t);
+      r.conflicts.push(where);
     }
   }
 }
@@ -127,20 +163,20 @@ function unionNames(first: ObjectLiteralExpression, ...others: (ObjectLiteralExp
   return names;
 }
 
-/** Where a member of `theirs` goes in `ours`: after the nearest preceding member both have. */
-function insertionIndex(ours: ObjectLiteralExpression, theirs: ObjectLiteralExpression, name: string): number {
+/** The member of `ours` a restored member of `theirs` goes after: the nearest preceding member both have. */
+function precedingShared(ours: ObjectLiteralExpression, theirs: ObjectLiteralExpression, name: string): string | undefined {
   const order = theirs.getProperties();
   for (let i = order.findIndex((p) => memberName(p) === name) - 1; i >= 0; i--) {
-    const anchor = member(ours, memberName(order[i])!);
-    if (anchor) return ours.getProperties().indexOf(anchor) + 1;
+    const key = memberName(order[i])!;
+    if (member(ours, key)) return key;
   }
-  return 0;
+  return undefined;
 }
 
-function insertMember(literal: ObjectLiteralExpression, index: number, from: ObjectLiteralElementLike): void {
-  if (Node.isPropertyAssignment(from)) literal.insertPropertyAssignment(index, { name: from.getNameNode().getText(), initializer: from.getInitializerOrThrow().getText() });
-  else if (Node.isShorthandPropertyAssignment(from)) literal.insertShorthandPropertyAssignment(index, { name: from.getName() });
-  else throw new EditError(`${from.getText().slice(0, 40)} cannot be restored automatically: merge it by hand`);
+function memberSpec(from: ObjectLiteralElementLike): { name: string; initializer?: string } {
+  if (Node.isPropertyAssignment(from)) return { name: from.getNameNode().getText(), initializer: from.getInitializerOrThrow().getText() };
+  if (Node.isShorthandPropertyAssignment(from)) return { name: from.getName() };
+  throw new EditError(`${from.getText().slice(0, 40)} cannot be restored automatically: merge it by hand`);
 }
 
 function literalValue(m: ObjectLiteralElementLike | undefined): ObjectLiteralExpression | undefined {

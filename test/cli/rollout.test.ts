@@ -367,12 +367,15 @@ describe("the canary's clock starts at the commit that set the step", () => {
   });
 
   it('without the step trailer the clock starts at the commit that set the canary as it is now, with a warning naming it', async () => {
+    await git('checkout', '--quiet', '-b', 'staging-note');
     await repo.edit('models/card-fraud.ts', "    staging: {\n      version: '4.2.0',\n", "    staging: {\n      version: '4.2.0', // staging follows the canary\n");
     await git('commit', '--quiet', '-am', 'card-fraud: note on staging');
     const result = await cli('promote', '--env', 'prod', '--model', 'card-fraud', '--status-file', await EMPTY(), '--no-pr');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`warning: card-fraud (prod): no commit with the trailer 'Modelplane-Step: card-fraud prod 4.2.0 1' found: step 1's clock starts at ${base.slice(0, 12)}`);
     expect(result.stdout).toMatch(/^card-fraud \(prod\): wait: waiting for Argo CD to create the AnalysisRun of step 1/m);
+    await git('checkout', '--quiet', '--force', 'main');
+    await git('branch', '--quiet', '-D', 'staging-note');
   });
 });
 
