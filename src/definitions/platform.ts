@@ -80,6 +80,12 @@ const EnvironmentSchema = closed('A deployment environment (one cluster).', {
     hostname: matching('Host name the routes answer on.', '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', 'a DNS host name', { maxLength: 253 }),
   }),
   defaultPolicy: optional(name('Rollout policy used by `release` when the deployment names none. Default: the first policy found.')),
+  rollbackDelivery: optional(
+    oneOf(
+      "How a rollback or an abort (a pre-approved revert) is published: `pull-request` waits for review and the required checks; `auto-merge` enables auto-merge on the pull request (make `synth --check` its only required check for `modelplane/rollback/*`); `push` pushes the commit straight to the base branch (branch protection must allow the bot). Default: 'pull-request'.",
+      ['pull-request', 'auto-merge', 'push'] as const,
+    ),
+  ),
 });
 export interface EnvironmentDefinition extends Static<typeof EnvironmentSchema> {}
 
@@ -261,6 +267,14 @@ const PodSecuritySchema = closed('Pod Security Admission levels of the model nam
 /** Pod Security Admission levels of the model namespaces. */
 export interface PodSecurityDefinition extends Static<typeof PodSecuritySchema> {}
 
+const PromoterSchema = closed('The in-cluster promoter: a Deployment per environment running `modelplane promote --watch`.', {
+  image: matching('Image holding modelplane and git, pinned by digest.', '^[^@\\s]+@sha256:[0-9a-f]{64}$', 'an image pinned by digest, e.g. ghcr.io/acme/modelplane@sha256:<64 hex digits>'),
+  namespace: optional(dnsLabel("Namespace the promoter runs in. Default: 'modelplane-system'.")),
+  credentialsSecret: optional(dnsLabel("Secret (in the promoter's namespace) whose key `token` is a GitHub token that may push only `modelplane/*` branches and open pull requests. Default: 'modelplane-promoter-github'.")),
+});
+/** The in-cluster promoter. */
+export interface PromoterDefinition extends Static<typeof PromoterSchema> {}
+
 /** JSON Schema of `definePlatform({...})`. */
 const seconds = (description: string) => optional(number(description, { minimum: 0, maximum: 86400 }));
 const RollbackPathSchema = closed('Declared latencies, in seconds, of the path from a failed analysis to traffic on stable.', {
@@ -297,6 +311,12 @@ export const PlatformSchema = closed('The platform: environments, node pools, te
   metricSources: named<MetricSourcesDefinition>(MetricSourcesSchema),
   autoscaling: optional(described('Autoscaler settings. Default: see each field.', named<AutoscalingDefinition>(AutoscalingSchema))),
   serviceAccountAnnotation: optional(name('Annotation key for team identities. Default: \'eks.amazonaws.com/role-arn\'.')),
+  promoter: optional(
+    described(
+      'The in-cluster promoter (`promote --watch`) that decides the moment an AnalysisRun finishes; the scheduled job stays as the safety net. Default: none.',
+      named<PromoterDefinition>(PromoterSchema),
+    ),
+  ),
   deploymentMode: optional(oneOf('KServe deployment mode. Default: \'Standard\'.', ['Standard', 'RawDeployment'] as const)),
   mesh: optional(described('The service mesh of the model namespaces. Default: Istio injection without CNI.', named<MeshDefinition>(MeshSchema))),
   kserve: optional(described('What KServe injects into model pods. Default: KServe\'s defaults.', named<KserveDefinition>(KserveSchema))),

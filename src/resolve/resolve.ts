@@ -81,6 +81,9 @@ export function resolvePlatform(definitions: Definitions): ResolvedPlatform {
     monitorSelectorLabels: { ...(platform.metricSources.prometheus.selectorLabels ?? DEFAULT_MONITOR_SELECTOR_LABELS) },
     rollbackPath: resolveRollbackPath(platform),
     githubRepository: githubRepository(platform.repoURL) ?? 'OWNER/REPOSITORY',
+    ...(platform.promoter
+      ? { promoter: { image: platform.promoter.image, namespace: platform.promoter.namespace ?? 'modelplane-system', credentialsSecret: platform.promoter.credentialsSecret ?? 'modelplane-promoter-github' } }
+      : {}),
     policies: [...definitions.policies].map((p) => resolvePolicy(p, platform)).sort(byName),
     environments: sortedKeys(platform.environments).map((env) => resolveEnvironment(platform, serving, policies, definitions.policies, models, env)),
     modelFiles: models.map((m) => ({ modelId: m.value.id, file: m.file, github: platform.teams[m.value.owner]?.github ?? platform.platformTeam.github })),
@@ -196,6 +199,7 @@ function resolveEnvironment(
     cluster: definition.cluster,
     gateway: { ...definition.gateway },
     defaultPolicy: defaultPolicyFor(platform, policyFiles, env),
+    rollbackDelivery: definition.rollbackDelivery ?? 'pull-request',
     argocd: {
       rootApplication: names.rootApplicationName(env),
       platformApplication: names.platformApplicationName(env),

@@ -49,6 +49,8 @@ export interface ResolvedPlatform {
   readonly rollbackPath: ResolvedRollbackPath;
   /** `owner/name` of the repository on GitHub, or `OWNER/REPOSITORY` when repoURL is not a GitHub URL. */
   readonly githubRepository: string;
+  /** The in-cluster promoter, when the platform opts in. */
+  readonly promoter?: { readonly image: string; readonly namespace: string; readonly credentialsSecret: string };
   /** Rollout policies, sorted by name. */
   readonly policies: readonly ResolvedPolicy[];
   /** Sorted by name. */
@@ -117,6 +119,8 @@ export interface ResolvedEnvironment {
   readonly gateway: { readonly name: string; readonly namespace: string; readonly hostname: string };
   /** Policy `release` uses in this environment. */
   readonly defaultPolicy?: string;
+  /** How rollbacks and aborts are published. */
+  readonly rollbackDelivery: 'pull-request' | 'auto-merge' | 'push';
   /** Argo CD names of the environment. */
   readonly argocd: {
     readonly rootApplication: string;

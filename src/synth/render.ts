@@ -1,5 +1,6 @@
 import { App, type Chart } from 'cdk8s';
 import { ArgoCdChart, ArgoCdSharedChart, BootstrapChart, ModelChart, PlatformChart } from '../charts/index.js';
+import { PromoterChart } from '../charts/promoter.js';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
 import { toYaml } from './normalise.js';
 
@@ -26,6 +27,7 @@ export function* renderFiles(platform: ResolvedPlatform): Generator<GeneratedFil
   yield* renderChart(platform.argocd.sharedPath, 'policies/platform.ts', false, (app) => new ArgoCdSharedChart(app, 'argocd', { platform }));
   for (const env of platform.environments) {
     yield* renderChart(env.argocd.platformPath, 'policies/platform.ts', true, (app) => new PlatformChart(app, 'platform', { platform, env }));
+    if (platform.promoter) yield* renderChart(env.argocd.platformPath, 'policies/platform.ts', true, (app) => new PromoterChart(app, 'promoter', { platform, env }));
     yield* renderChart(env.argocd.rootPath, everything, false, (app) => new ArgoCdChart(app, 'argocd', { platform, env }));
     for (const model of env.models) yield* renderModel(platform, env, model);
   }
