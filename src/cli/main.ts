@@ -133,7 +133,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .option('--auto-merge', 'enable auto-merge on the pull requests it opens')
     .option('--watch', 'keep running: watch AnalysisRuns in the cluster and decide the moment one finishes (SIGTERM stops it, exit 0)')
     .option('--pull', 'with --watch: `git pull --ff-only` before each decision')
-    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean; base?: string; autoMerge?: boolean; watch?: boolean; pull?: boolean }) => {
+    .option('--refresh-kubeconfig <file>', "kubeconfig of Argo CD's cluster: refresh the model's Application right after a rollback is pushed (rollbackDelivery: 'push')")
+    .action(async (o: { env: string; model?: string; statusFile?: string; pr: boolean; base?: string; autoMerge?: boolean; watch?: boolean; pull?: boolean; refreshKubeconfig?: string }) => {
       const delivery = { noPr: !o.pr, base: o.base, autoMerge: o.autoMerge };
       if (o.watch) {
         if (o.statusFile) throw new UserFacingError('--watch reads the cluster; it cannot be combined with --status-file', ExitCode.usage);
@@ -142,14 +143,14 @@ export async function main(argv: readonly string[], output: Output = processOutp
         process.once('SIGTERM', onSignal);
         process.once('SIGINT', onSignal);
         try {
-          code = await watchCommand({ root: globals().root, env: o.env, model: o.model, delivery, pull: o.pull, signal: stop.signal }, output);
+          code = await watchCommand({ root: globals().root, env: o.env, model: o.model, delivery, pull: o.pull, signal: stop.signal, refreshKubeconfig: o.refreshKubeconfig }, output);
         } finally {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
         }
         return;
       }
-      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, delivery }, output);
+      code = await promoteCommand({ root: globals().root, env: o.env, model: o.model, statusFile: o.statusFile, delivery, refreshKubeconfig: o.refreshKubeconfig }, output);
     });
 
   program
@@ -159,8 +160,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .requiredOption('--env <env>', 'environment')
     .option('--no-pr', 'commit on a local branch instead of opening a pull request')
     .option('--base <branch>', 'base branch of the pull request (default: GITHUB_BASE_REF or the default branch)')
-    .action(async (model: string, o: { env: string; pr: boolean; base?: string }) => {
-      code = await rollbackCommand({ root: globals().root, model, env: o.env, delivery: { noPr: !o.pr, base: o.base } }, output);
+    .option('--refresh-kubeconfig <file>', "kubeconfig of Argo CD's cluster: refresh the model's Application right after the rollback is pushed (rollbackDelivery: 'push')")
+    .action(async (model: string, o: { env: string; pr: boolean; base?: string; refreshKubeconfig?: string }) => {
+      code = await rollbackCommand({ root: globals().root, model, env: o.env, delivery: { noPr: !o.pr, base: o.base }, refreshKubeconfig: o.refreshKubeconfig }, output);
     });
 
   program

@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/index.js';
 import { currentBranch } from '../git/git.js';
 import { names, type ResolvedModel } from '../resolve/index.js';
 import { decide, parseAnalysisRuns, promotionChange, stepClock, type AnalysisRunStatus, type Delivery } from '../rollout/index.js';
-import { deliverChange, requireClean } from './change.js';
+import { deliverChange, deliveryFor, requireClean } from './change.js';
 import { compile } from './compile.js';
 import { loadKubeConfig } from './kube.js';
 import { ExitCode, printDiagnostics, UserFacingError, type Output } from './output.js';
@@ -17,6 +17,8 @@ export interface PromoteOptions {
   readonly now?: Date;
   /** AnalysisRuns already read (the watcher passes what the cluster reported). @default - read from --status-file or the cluster */
   readonly statuses?: ReadonlyMap<string, AnalysisRunStatus>;
+  /** Kubeconfig of Argo CD's cluster: a rollback published straight onto the branch is followed by a refresh of the Application. */
+  readonly refreshKubeconfig?: string;
 }
 
 /** `modelplane promote --env E [--model M]`: read each canary step's AnalysisRun and commit the next state. */
@@ -46,7 +48,8 @@ export async function promoteCommand(o: PromoteOptions, output: Output): Promise
     output.out(`${model.id} (${o.env}): ${decision.action}: ${decision.reason}`);
     const change = promotionChange(platform, model, decision, now, run);
     // Local commits of several models each start from the branch promote ran on.
-    if (change) await deliverChange(o.root, change, { ...o.delivery, from: base }, output);
+    const refresh = o.refreshKubeconfig ? { kubeconfig: o.refreshKubeconfig, namespace: platform.argocdNamespace } : undefined;
+    if (change) await deliverChange(o.root, change, deliveryFor(platform, change, { ...o.delivery, from: base }), output, refresh);
   }
   if (models.length === 0) output.out(`promote: no canary in flight in ${o.env}${o.model ? ` for ${o.model}` : ''}`);
   return ExitCode.ok;

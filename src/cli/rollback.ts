@@ -1,6 +1,7 @@
 import { rolloutCommits } from '../git/git.js';
 import { rollbackChange, type Delivery } from '../rollout/index.js';
-import { deliverChange, requireClean, rollout } from './change.js';
+import { deliverChange, deliveryFor, requireClean, rollout } from './change.js';
+import { compile } from './compile.js';
 import { ExitCode, type Output } from './output.js';
 
 export interface RollbackOptions {
@@ -8,6 +9,8 @@ export interface RollbackOptions {
   readonly model: string;
   readonly env: string;
   readonly delivery: Delivery;
+  /** Kubeconfig of Argo CD's cluster: a rollback published straight onto the branch is followed by a refresh of the Application. */
+  readonly refreshKubeconfig?: string;
 }
 
 /**
@@ -20,6 +23,9 @@ export async function rollbackCommand(o: RollbackOptions, output: Output): Promi
   await requireClean(o.root, output);
   const commits = await rolloutCommits(o.root, o.model, o.env);
   const change = await rollout(output, async () => rollbackChange(o.model, o.env, commits));
-  await deliverChange(o.root, change, o.delivery, output);
+  // The environment's rollbackDelivery decides how the revert is published.
+  const { platform } = await compile(o.root, { render: false });
+  const refresh = o.refreshKubeconfig && platform ? { kubeconfig: o.refreshKubeconfig, namespace: platform.argocdNamespace } : undefined;
+  await deliverChange(o.root, change, deliveryFor(platform, change, o.delivery), output, refresh);
   return ExitCode.ok;
 }

@@ -16,6 +16,8 @@ export interface WatchOptions {
   readonly pull?: boolean;
   /** Stops the watch (SIGTERM in the CLI). */
   readonly signal: AbortSignal;
+  /** Kubeconfig of Argo CD's cluster, for the refresh after a pushed rollback. */
+  readonly refreshKubeconfig?: string;
   /** @default loadKubeConfig() */
   readonly kubeConfig?: KubeConfig;
 }
@@ -54,7 +56,7 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
   };
   const decideFor = async (model: string | undefined, statuses: ReadonlyMap<string, AnalysisRunStatus>) => {
     await refresh();
-    await promoteCommand({ root: o.root, env: o.env, model, delivery, statuses }, output);
+    await promoteCommand({ root: o.root, env: o.env, model, delivery, statuses, refreshKubeconfig: o.refreshKubeconfig }, output);
   };
   const listAll = async (namespaces: readonly string[]) => {
     const items: unknown[] = [];

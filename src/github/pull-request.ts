@@ -191,3 +191,33 @@ async function enableAutoMerge(octokit: Octokit, pullRequestId: string): Promise
     { id: pullRequestId },
   );
 }
+
+/**
+ * Publishes a pre-approved change (a rollback or an abort) straight onto the
+ * base branch: one commit on its current tip, then the ref moved to it without
+ * force, so a base that moved meanwhile is recomputed (up to `attempts` times).
+ * Branch protection must allow the bot to push.
+ */
+export async function pushToBase(octokit: Octokit, config: GitHubConfig, spec: { readonly base: string; readonly message: string }, compute: ComputeChange, attempts = 3): Promise<{ readonly commit: string }> {
+  const { owner, repo } = config;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const baseSha = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.base}` })).data.object.sha;
+      const { files, message: computedMessage } = await compute(baseSha).catch((error: unknown) => {
+        throw new ComputeFailed(error);
+      });
+      const commit = await createCommit(octokit, config, baseSha, files, computedMessage ?? spec.message);
+      try {
+        await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${spec.base}`, sha: commit, force: false, request: { retries: 0 } });
+        return { commit };
+      } catch (error) {
+        if (status(error) === 422 && attempt < attempts) continue;
+        if (status(error) === 422) throw new GitHubError(`${spec.base} kept moving or does not allow the bot to push (${attempts} attempts): ${message(error)}`);
+        throw error;
+      }
+    }
+  } catch (caught) {
+    if (caught instanceof ComputeFailed) throw caught.original;
+    throw new GitHubError(describe(caught));
+  }
+}

@@ -38,11 +38,18 @@ export interface Delivery {
   readonly labels?: readonly string[];
   /** Branch a local commit starts from. @default - the checked-out branch */
   readonly from?: string;
+  /**
+   * Publish straight onto the base branch (branch protection must allow the
+   * bot): with `noPr`, a fast-forward commit on the checked-out branch;
+   * otherwise the base ref is moved to the new commit (never forced).
+   */
+  readonly direct?: boolean;
 }
 
 /** What a change became. */
 export type ChangeResult =
   | { readonly kind: 'commit'; readonly change: Change; readonly sha: string; readonly branch: string; readonly how?: string; /** The branch already held this change. */ readonly existing?: boolean }
+  | { readonly kind: 'pushed'; readonly change: Change; readonly sha: string; readonly branch: string; readonly how?: string }
   | { readonly kind: 'pull-request'; readonly change: Change; readonly created: boolean; readonly number: number; readonly url: string; readonly branch: string; readonly files: number };
 
 /** Compiles a checkout: what the transaction needs of `compile`. */
@@ -63,9 +70,19 @@ export class RolloutError extends Error {
   }
 }
 
-/** `modelplane/<env>/<model>/<action>-<version>`: the same change always gets the same branch. */
+/**
+ * `modelplane/<env>/<model>/<action>-<version>`: the same change always gets
+ * the same branch. Rollbacks and aborts (pre-approved reverts) go under
+ * `modelplane/rollback/<env>/<model>/<action>-<version>`, which the fast
+ * rollback workflow checks with `synth --check` alone.
+ */
 export function branchName(env: string, model: string, action: string, version: string): string {
-  return `modelplane/${env}/${model}/${action}-${version}`;
+  return isRevert(action) ? `modelplane/rollback/${env}/${model}/${action}-${version}` : `modelplane/${env}/${model}/${action}-${version}`;
+}
+
+/** Rollback and abort: changes that only take traffic back to a state that was already reviewed. */
+export function isRevert(action: string): boolean {
+  return action === 'rollback' || action === 'abort';
 }
 
 /** Paths a change may commit: its model file, generated/ and .github/CODEOWNERS. */

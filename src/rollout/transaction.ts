@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors } from '../diagnostics/index.js';
 import * as g from '../git/git.js';
-import { configFromEnv, GitHubError, makeClient, publishPullRequest, type ChangedFile, type ComputedChange } from '../github/index.js';
+import { configFromEnv, GitHubError, makeClient, publishPullRequest, pushToBase, type ChangedFile, type ComputedChange } from '../github/index.js';
 import { diffPlatforms, planMarkdown } from '../plan/index.js';
 import type { ResolvedPlatform } from '../resolve/index.js';
 import { diffDeploymentSource, editModelSource, EditError, mergeDeploymentSource, MergeConflict, type FieldChange } from '../source/index.js';
@@ -53,6 +53,12 @@ async function commitLocally(root: string, change: Change, delivery: Delivery, c
     await stageOwned(worktree, change);
     return { ...applied, sha: await g.commit(worktree, commitMessage(change, applied.notes)) };
   });
+  if (delivery.direct) {
+    const branch = await g.currentBranch(root);
+    if (branch === 'HEAD') throw new RolloutError('a direct delivery needs a checked-out branch, not a detached HEAD', 'refused');
+    await g.git(root, ['merge', '--ff-only', '--quiet', made.sha]);
+    return { kind: 'pushed', change, sha: made.sha, branch, how: made.how };
+  }
   let how = made.how;
   if (await g.branchExists(root, change.branch)) {
     const existing = await g.revParse(root, change.branch);
@@ -106,6 +112,10 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
   try {
     const base = delivery.base || env.GITHUB_BASE_REF || (await octokit.rest.repos.get({ owner: config.owner, repo: config.repo })).data.default_branch;
     const labels = delivery.labels ?? ['modelplane', `env:${change.env}`, `action:${change.trailers.action}`];
+    if (delivery.direct) {
+      const pushed = await pushToBase(octokit, config, { base, message: commitMessage(change) }, compute);
+      return { kind: 'pushed', change, sha: pushed.commit, branch: base };
+    }
     const result = await publishPullRequest(
       octokit,
       config,

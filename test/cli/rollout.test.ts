@@ -142,7 +142,7 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     expect(rollback.stderr).toBe('');
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toContain('(git revert)');
-    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/prod/photo-moderation/rollback-3.3.0');
+    expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('modelplane/rollback/prod/photo-moderation/rollback-3.3.0');
     expect(await git('log', '-1', '--format=%s')).toBe('Revert "release photo-moderation 3.3.0 to prod: canary step 0 (5%)"\n');
     expect(await git('log', '-1', '--format=%(trailers:key=Modelplane-Action,valueonly)')).toBe('rollback\n\n');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -198,7 +198,7 @@ describe('release and rollback of photo-moderation 3.3.0 in prod', () => {
     expect(rollback.stderr).toContain(`deploy.prod.canary was changed both by the rollout and afterwards by ${head.slice(0, 12)} (photo-moderation canary to step 1 by hand)`);
     expect(rollback.stderr).not.toMatch(STACK);
     expect((await git('rev-parse', 'HEAD')).trim()).toBe(head);
-    expect(await git('branch', '--list', 'modelplane/prod/photo-moderation/rollback-*')).toBe('');
+    expect(await git('branch', '--list', 'modelplane/rollback/prod/photo-moderation/rollback-*')).toBe('');
     expect(await git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 
@@ -277,7 +277,7 @@ describe('promote of the card-fraud canary (4.2.0 at step 1, 25 %) from a status
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^card-fraud \(prod\): rollback: analysis of step 1 ended Failed/m);
-    const branch = 'modelplane/prod/card-fraud/abort-4.2.0';
+    const branch = 'modelplane/rollback/prod/card-fraud/abort-4.2.0';
     expect((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe(branch);
     const model = await git('show', `${branch}:models/card-fraud.ts`);
     expect(model).not.toMatch(/canary:/);
@@ -453,15 +453,21 @@ describe('branches and leftovers', () => {
 
   it('a release killed at any moment (SIGKILL) leaves nothing that blocks the next: it succeeds and no worktree stays registered', async () => {
     // Kill points spread over a run (a fixed list, not timing assertions: whatever a kill interrupts, the next run must succeed).
-    for (const delayMs of [100, 900, 1800, 2700, 3600, 5000]) {
+    for (const delayMs of [300, 1500, 3000, 6000]) {
+      // Its own process group, killed as a whole (as CI cancels a job): the git processes it started die with it.
       const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/modelplane.js'), '--root', repo.root, 'release', 'photo-moderation', '3.3.0', '--env', 'prod', '--no-pr'], {
         cwd: repo.root,
         env: { ...process.env, ...IDENTITY, GITHUB_ACTIONS: undefined },
         stdio: 'ignore',
+        detached: true,
       });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the run had already ended
+      }
       await exited;
       // A run that got to the end checked its branch out: the next run starts from main again.
       if ((await git('rev-parse', '--abbrev-ref', 'HEAD')).trim() === BRANCH) await git('checkout', '--quiet', 'main');
@@ -473,7 +479,7 @@ describe('branches and leftovers', () => {
       await git('checkout', '--quiet', 'main');
       await git('branch', '--quiet', '-D', BRANCH);
     }
-  });
+  }, 600_000);
 
   it('SIGTERM during a release removes its worktree before it exits', async () => {
     for (const delayMs of [1500, 3000]) {
@@ -481,17 +487,23 @@ describe('branches and leftovers', () => {
         cwd: repo.root,
         env: { ...process.env, ...IDENTITY, GITHUB_ACTIONS: undefined },
         stdio: 'ignore',
+        detached: true,
       });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      child.kill('SIGTERM');
+      // To the process group, as a terminal's Ctrl-C or a CI cancel does.
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the run had already ended
+      }
       const code = await exited;
       expect([0, 143, null]).toContain(code);
       expect(await worktrees(), `after SIGTERM at ${delayMs} ms`).toEqual([`worktree ${await realRoot()}`]);
       await git('checkout', '--quiet', '--force', 'main');
       await git('branch', '--quiet', '-D', BRANCH).catch(() => undefined);
     }
-  });
+  }, 300_000);
 });
 
 async function realRoot(): Promise<string> {

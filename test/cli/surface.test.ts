@@ -56,12 +56,12 @@ describe.concurrent('the modelplane command line', () => {
     expect([...table.keys()].sort()).toEqual(['analyze', 'plan', 'promote', 'release', 'rollback', 'simulate', 'synth', 'validate']);
     const top = await repo.run(['--help']);
     expect(top.stdout).toContain('Exit codes: 0 ok; 1 diagnostics, drift, a refused change or a failed check; 2 usage error; 3 external failure');
-    for (const [command, exit] of table) {
-      const help = await repo.run([command, '--help']);
-      expect(help.code, command).toBe(0);
-      expect(help.stdout.replace(/\s+/g, ' '), command).toContain(`(exit ${exit})`);
-    }
-  });
+    const helps = await Promise.all([...table.keys()].map((command) => repo.run([command, '--help'])));
+    [...table].forEach(([command, exit], i) => {
+      expect(helps[i].code, command).toBe(0);
+      expect(helps[i].stdout.replace(/\s+/g, ' '), command).toContain(`(exit ${exit})`);
+    });
+  }, 300_000);
 
   it('simulate piped into a reader that closes early ends without an error', async ({ expect }) => {
     // `modelplane simulate ... | head -1`: the pipe is closed after the first line.

@@ -138,11 +138,11 @@ describe('promote --watch', () => {
       const second = await api.watchCount(2);
       expect(stderr).toMatch(/promote --watch: the watch ended/);
       second.write(event('MODIFIED', 'card-fraud-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)'));
-      await lineMatching(child, out, /^committed [0-9a-f]{12} on branch modelplane\/prod\/card-fraud\/abort-4\.2\.0$/);
+      await lineMatching(child, out, /^committed [0-9a-f]{12} on branch modelplane\/rollback\/prod\/card-fraud\/abort-4\.2\.0$/);
       expect(out.text).toMatch(/^promote --watch: AnalysisRun card-fraud-v4-2-0-s1 Failed$/m);
       expect(out.text).toMatch(/^card-fraud \(prod\): rollback: analysis of step 1 ended Failed/m);
       expect(out.text).not.toMatch(/Running/);
-      expect(await git('show', 'modelplane/prod/card-fraud/abort-4.2.0:models/card-fraud.ts')).not.toMatch(/canary:/);
+      expect(await git('show', 'modelplane/rollback/prod/card-fraud/abort-4.2.0:models/card-fraud.ts')).not.toMatch(/canary:/);
       expect(api.requests.filter((r) => r === `GET ${RUNS}`).length).toBeGreaterThanOrEqual(2);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -45,8 +45,8 @@ const runStep = (w: Workflow, pattern: RegExp) => steps(w).find((s) => s.run !==
 const describeErrors = (errors: readonly ValidationError[]) => errors.map((e) => `${'path' in e ? e.path : ''} ${e.code}: ${e.title}${e.detail ? ` (${e.detail})` : ''}`).join('\n');
 
 describe('every workflow passes the workflow schema', () => {
-  it('finds the four workflows', () => {
-    expect(files).toEqual(['ci.yml', 'plan-comment.yml', 'promote.yml', 'release.yml']);
+  it('finds the five workflows', () => {
+    expect(files).toEqual(['ci.yml', 'plan-comment.yml', 'promote.yml', 'release.yml', 'rollback.yml']);
   });
 
   it.each(files)('%s has no validation errors', (file) => {
@@ -150,6 +150,39 @@ describe('ci.yml', () => {
     expect(upload?.with?.name).toBe('plan');
     // plan --base origin/<base> needs the base branch's history.
     expect(plan.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+  });
+});
+
+describe('rollback.yml: the fast path of pre-approved reverts', () => {
+  const rollback = workflow('rollback.yml');
+  const job = rollback.jobs['synth-check'];
+  const ci = workflow('ci.yml');
+
+  it('runs only for modelplane/rollback/* branches, which ci.yml skips its full check for', () => {
+    expect(Object.keys(rollback.on)).toEqual(['pull_request']);
+    expect(job.if).toBe("startsWith(github.head_ref, 'modelplane/rollback/')");
+    expect(ci.jobs.check.if).toBe("${{ !startsWith(github.head_ref, 'modelplane/rollback/') }}");
+  });
+
+  it('checks generated/ with synth --check and runs no tests', () => {
+    expect(runStep(rollback, /\bmodelplane synth --check\b/)).toBeDefined();
+    expect(runStep(rollback, /\bnpm (run )?test\b|\bvitest\b|\bmodelplane validate\b/)).toBeUndefined();
+  });
+
+  it('first proves the branch is one rollback commit by the bot touching only owned paths, before any repository code runs', () => {
+    const proof = job.steps.findIndex((s) => s.run !== undefined && /Modelplane-Action/.test(s.run));
+    const install = job.steps.findIndex((s) => s.run !== undefined && /\bnpm ci\b/.test(s.run));
+    expect(proof).toBeGreaterThanOrEqual(0);
+    expect(proof).toBeLessThan(install);
+    const run = job.steps[proof].run!;
+    expect(run).toMatch(/rollback\|abort\)/);
+    expect(run).toMatch(/models\/\[\^\/\]\+\\\.ts\|generated\/\.\*\|\\\.github\/CODEOWNERS/);
+    expect(job.steps[proof].env).toMatchObject({ AUTHOR: '${{ github.event.pull_request.user.login }}' });
+  });
+
+  it('holds nothing but read access and no secret', () => {
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(JSON.stringify(rollback)).not.toMatch(/secrets\./);
   });
 });
 
