@@ -1,4 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { ExitCode, UserFacingError } from './output.js';
 
 /** The annotation Argo CD's application controller reads to refresh an Application now (and removes afterwards). */
@@ -13,7 +12,7 @@ export const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
  */
 export async function refreshApplication(kubeconfigFile: string, namespace: string, name: string): Promise<void> {
   const k8s = await import('@kubernetes/client-node');
-  const config = new KubeConfig();
+  const config = new k8s.KubeConfig();
   try {
     config.loadFromFile(kubeconfigFile);
   } catch (error) {
