@@ -29,7 +29,8 @@ export class ModelChart extends Chart {
       else new HorizontalPodAutoscaler(this, `${server.name}-hpa`, { model, server });
       if (server.disruptionBudget) new PodDisruptionBudget(this, `${server.name}-pdb`, { model, server });
     }
-    new HttpRoute(this, 'route', { env, model });
+    // A retired deployment sends no traffic: no route, the InferenceServices are kept.
+    if (!model.retired) new HttpRoute(this, 'route', { env, model });
     new ModelPodMonitor(this, 'pod-monitor', { platform, model });
     new ModelPrometheusRule(this, 'rules', { platform, model });
     new ModelDashboard(this, 'dashboard', { platform, model });

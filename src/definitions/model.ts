@@ -1,4 +1,5 @@
 import {
+  boolean,
   closed,
   count,
   date,
@@ -20,6 +21,7 @@ import {
   string,
   text,
   type Static,
+  type TSchema,
 } from './builders.js';
 import { Resources } from './platform.js';
 import { qualityChecks } from './rollout-policy.js';
@@ -107,6 +109,16 @@ const TrafficSchema = closed('What traffic the deployment must absorb without co
 /** What traffic the deployment must absorb without cold starts. */
 export interface TrafficDefinition extends Static<typeof TrafficSchema> {}
 
+/**
+ * `true` or `{ since }`: the deployment's route is no longer emitted (no
+ * traffic) and its InferenceServices are kept; once that is synthesized and
+ * synced the deployment can be removed (a production one with a route cannot: MP9001).
+ */
+const RetiredSchema = named<boolean | { readonly since: string }>({
+  description: 'Retires the deployment: no route, no traffic, InferenceServices kept; then it can be removed. `true` or `{ since: \'YYYY-MM-DD\' }`. Default: false (serving).',
+  anyOf: [boolean('Retired.'), closed('When the deployment was retired.', { since: date('Date the deployment was retired.') })],
+} as unknown as TSchema);
+
 const DeploymentSchema = closed('A model\'s deployment in one environment.', {
   version: semver('The stable version, receiving all traffic not sent to a canary.'),
   canary: optional(named<CanaryDefinition>(CanarySchema)),
@@ -137,6 +149,7 @@ const DeploymentSchema = closed('A model\'s deployment in one environment.', {
       url: optional(string('Log sink URL. Default: the platform\'s `logging.sink`.', { minLength: 1, maxLength: 2048 })),
     }),
   ),
+  retired: optional(RetiredSchema),
 });
 export interface DeploymentDefinition extends Static<typeof DeploymentSchema> {}
 

@@ -93,6 +93,9 @@ export const CATALOGUE = {
   MP8001: { severity: 'error', meaning: 'an emitted HTTPRoute breaks a limit the API server enforces (Gateway API CRD schema or CEL rule: 16 rules, 64 matches per rule, 128 matches in all, path and header rules, weights)' },
   MP8002: { severity: 'error', meaning: 'a rollout policy\'s analysis ends before a regression that starts late in a step can fail it (count too small)' },
   MP8003: { severity: 'error', meaning: 'the worst case from a regression\'s start to traffic on stable exceeds the tier\'s rollbackObjectiveSeconds' },
+  // MP9xxx: lifecycle (src/validate/gates-retire.ts)
+  MP9001: { severity: 'error', meaning: 'a model, or an environment of a model, that serves traffic in a production environment (its route in generated/) was removed without being retired first (`deploy.<env>.retired`)' },
+  MP9002: { severity: 'error', meaning: 'a retired deployment still has a canary' },
 } as const satisfies Record<`MP${number}`, CodeEntry>;
 
 export type Code = keyof typeof CATALOGUE;

@@ -14,11 +14,13 @@ function versions(s?: ModelState): string {
   if (s.previous) parts.push(`previous ${s.previous}`);
   const tenants = Object.entries(s.tenants);
   if (tenants.length) parts.push(`pins ${tenants.map(([t, v]) => `${t}→${v}`).join(', ')}`);
+  if (s.retired !== undefined) parts.push(`retired${s.retired ? ` since ${s.retired}` : ''}: no route, InferenceServices kept`);
   return parts.join('; ');
 }
 
 function weights(s?: ModelState): string {
   if (!s) return '—';
+  if (s.retired !== undefined) return 'no traffic';
   return Object.entries(s.weights).map(([v, w]) => `${v} ${w}%`).join(' / ');
 }
 
@@ -71,7 +73,7 @@ export function planMarkdown(plan: Plan): string {
     if (pools.length) lines.push(`GPUs by pool: ${pools.map(([p, g]) => `\`${p}\` ${g.before} → ${g.after}`).join(', ')}.`, '');
     lines.push(`Estimated cost of warm pools in ${env.env}: ${usd(env.costBefore)} → ${usd(env.costAfter)} per month (${signedUsd(env.costAfter - env.costBefore)}).`, '');
     for (const c of env.changes) {
-      if (!c.after || JSON.stringify(c.before?.weights) === JSON.stringify(c.after.weights)) continue;
+      if (!c.after || c.after.retired !== undefined || JSON.stringify(c.before?.weights) === JSON.stringify(c.after.weights)) continue;
       lines.push('```mermaid', 'flowchart LR');
       lines.push(`  route["${c.model} (${env.env})"]`);
       for (const [v, w] of Object.entries(c.after.weights)) lines.push(`  route -- "${w}%" --> v${v.replace(/[^A-Za-z0-9]/g, '_')}["${v}"]`);

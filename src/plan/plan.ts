@@ -17,11 +17,14 @@ export interface ModelState {
   readonly gpus: number;
   readonly costPerMonthUsd: number;
   readonly versions: readonly string[];
+  /** Present when the deployment is retired: its `since` date, or '' for `retired: true`. */
+  readonly retired?: string;
 }
 
 export interface ModelChange {
   readonly model: string;
-  readonly kind: 'added' | 'removed' | 'changed';
+  /** `retired`: the deployment is retired by this change (no route, InferenceServices kept). */
+  readonly kind: 'added' | 'removed' | 'changed' | 'retired';
   readonly before?: ModelState;
   readonly after?: ModelState;
 }
@@ -60,10 +63,17 @@ export function modelState(model: ResolvedModel): ModelState {
     gpus: model.servers.reduce((sum, s) => sum + s.replicas.min * s.resources.gpus, 0),
     costPerMonthUsd: Math.round(monthlyCost(model) * 100) / 100,
     versions: model.servers.map((s) => s.version),
+    ...(model.retired ? { retired: model.retired.since } : {}),
   };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function changeKind(before: ModelState | undefined, after: ModelState | undefined): ModelChange['kind'] {
+  if (!before) return 'added';
+  if (!after) return 'removed';
+  return after.retired !== undefined && before.retired === undefined ? 'retired' : 'changed';
+}
 
 /** Compares two resolved platforms (base, head), not their YAML. Pure. */
 export function diffPlatforms(
@@ -82,7 +92,7 @@ export function diffPlatforms(
       const sb = b.has(id) ? modelState(b.get(id)!) : undefined;
       const sa = a.has(id) ? modelState(a.get(id)!) : undefined;
       if (sb && sa && same(sb, sa)) continue;
-      changes.push({ model: id, kind: !sb ? 'added' : !sa ? 'removed' : 'changed', before: sb, after: sa });
+      changes.push({ model: id, kind: changeKind(sb, sa), before: sb, after: sa });
     }
     const gpusByPool: Record<string, { before: number; after: number }> = {};
     const addGpus = (models: Map<string, ResolvedModel>, side: 'before' | 'after') => {

@@ -318,6 +318,16 @@ function must<T>(value: T | undefined, what: string): T {
 }
 
 function resolveModel(context: Context, loaded: Loaded<ModelDefinition>): ResolvedModel {
+  return retire(resolveServing(context, loaded), loaded.value.deploy[context.env].retired);
+}
+
+/** A retired deployment keeps its servers without traffic and has no route. */
+function retire(model: ResolvedModel, retired: DeploymentDefinition['retired']): ResolvedModel {
+  if (!retired) return model;
+  return { ...model, servers: model.servers.map((s) => ({ ...s, weight: 0 })), retired: { since: typeof retired === 'object' ? retired.since : '' } };
+}
+
+function resolveServing(context: Context, loaded: Loaded<ModelDefinition>): ResolvedModel {
   const { env, platform } = context;
   const model = loaded.value;
   const deployment = model.deploy[env];

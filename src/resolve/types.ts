@@ -349,6 +349,12 @@ export interface ResolvedModel {
   readonly paths: readonly { readonly type: 'Exact' | 'PathPrefix'; readonly value: string }[];
   /** Generative models: the OpenAI-compatible API's prefix, e.g. `/openai/assistant-llm`. */
   readonly openaiPrefix?: string;
+  /**
+   * A retired deployment (`deploy.<env>.retired`): no route is emitted and
+   * every server's weight is 0; the InferenceServices are kept. `since` is ''
+   * for `retired: true`. @default - not retired
+   */
+  readonly retired?: { readonly since: string };
 }
 
 /** One live version of a model: becomes one InferenceService. */

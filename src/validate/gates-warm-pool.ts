@@ -18,7 +18,8 @@ export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): voi
   for (const env of resolved.environments) {
     for (const model of env.models) {
       const stable = model.servers.find((s) => s.roles.includes('stable'));
-      if (!stable) continue;
+      // A retired deployment serves no traffic: there is no warm pool to keep.
+      if (!stable || model.retired) continue;
       const strict = model.tier.strict;
       if (!model.ramp) {
         if (stable.replicas.min < model.tier.minReplicas) {

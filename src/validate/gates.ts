@@ -7,6 +7,7 @@ import { Findings, type GateContext } from './gates-context.js';
 import { checkReleaseGates } from './gates-release.js';
 import { checkRoutes } from './gates-route.js';
 import { checkAnalysisCoverage } from './gates-analysis.js';
+import { checkRetiredDeployments } from './gates-retire.js';
 import { checkWarmPools } from './gates-warm-pool.js';
 import { checkCredentials, checkModelSecurity, checkPlatformSecurity, checkPolicySecurity } from './gates-security.js';
 
@@ -48,6 +49,7 @@ export function checkGates(resolved: ResolvedPlatform, definitions: Definitions,
     checkServing(context, m, found);
     checkModelSecurity(context, m, found);
     checkRoutes(context, m, found);
+    checkRetiredDeployments(m, found);
   }
   for (const loaded of [platform, ...definitions.policies, ...definitions.models]) checkCredentials(loaded, found);
   return found.list;

@@ -1,3 +1,4 @@
 export * from './validate.js';
 export * from './schema-check.js';
 export * from './schemas.js';
+export { checkRetirements } from './gates-retire.js';

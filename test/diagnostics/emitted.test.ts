@@ -6,12 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_CODES, type Code } from '../../src/diagnostics/index.js';
-import { loadDefinitions } from '../../src/load/index.js';
-import { validateDefinitions } from '../../src/validate/index.js';
+import { loadDefinitions, readLiveRoutes } from '../../src/load/index.js';
+import { checkRetirements, validateDefinitions } from '../../src/validate/index.js';
 import { DEFINITION_CASES } from '../support/definition-cases.js';
 import { asDefinitions, cloneReference, modelOf, policyOf, type MutableDefinitions } from '../support/definitions.js';
 import { GATE_CASES } from '../support/gate-cases.js';
-import { makeRepo, type Repo } from '../support/repo.js';
+import { makeRepo, REPO_ROOT, type Repo } from '../support/repo.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 
@@ -51,6 +51,7 @@ const MORE: readonly { readonly code: Code; readonly change: (d: MutableDefiniti
       m.deploy.prod.tenants = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`tenant-${i}`, m.deploy.prod.version]));
     },
   },
+  { code: 'MP9002', change: (d) => void (modelOf(d, 'fraud-detector').deploy.prod.retired = true) },
 ];
 
 const repos: Repo[] = [];
@@ -89,6 +90,13 @@ describe('the catalogue', () => {
     ];
     expect(onDisk).toEqual(expect.arrayContaining(['MP1001', 'MP1002', 'MP1003', 'MP1008', 'MP1009']));
     for (const code of onDisk) emitted.add(code);
+
+    // The reference platform's generated/ has fraud-detector's route in prod: removing the model is refused.
+    const removed = await cloneReference();
+    removed.models = removed.models.filter((m) => m.value.id !== 'fraud-detector');
+    const retire = checkRetirements(asDefinitions(removed), await readLiveRoutes(REPO_ROOT), []).map((x) => x.code);
+    expect(retire).toContain('MP9001');
+    for (const code of retire) emitted.add(code);
 
     expect(ALL_CODES.filter((code) => !emitted.has(code))).toEqual([]);
   }, 120_000);
