@@ -68,6 +68,8 @@ export const CATALOGUE = {
   MP6005: { severity: 'error', meaning: 'batching delay plus the version\'s p99 latency exceeds the tier\'s p99 budget' },
   MP6006: { severity: 'error', meaning: 'batching on a tier that does not allow it' },
   MP6007: { severity: 'error', meaning: 'replicas.min is greater than replicas.max' },
+  // MP6008, MP6010 and MP6011 are one diagnostic per deployment: the gravest (MP6010, then MP6008, then
+  // MP6011) with the one replicas.min that satisfies all three (src/validate/gates-warm-pool.ts).
   MP6008: { severity: 'error', meaning: 'a model of a strict tier has fewer than 2 minimum replicas in a production environment' },
   MP6009: { severity: 'error', meaning: 'scale to zero (0 minimum replicas) on a tier with a p99 latency budget' },
   MP6010: { severity: 'error', meaning: 'a model of a strict tier leaves requests unserved on its declared traffic ramp (simulated)' },

@@ -83,8 +83,8 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
 }
 
 /**
- * Latency budget (MP6005, MP6006) and replica bounds (MP6007–MP6009) of one
- * model. Effective minimum replicas come from the resolved platform.
+ * Latency budget (MP6005, MP6006) and replica bounds (MP6007, MP6009) of one
+ * model. Minimum replicas against the tier and the traffic: gates-warm-pool.ts.
  */
 export function checkServing(context: GateContext, loaded: Loaded<ModelDefinition>, found: Findings): void {
   const model = loaded.value;
@@ -123,20 +123,6 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
       found.add('MP6007', file, at('replicas', 'min'), `deploy.${env}.replicas.min ${d.replicas.min} is greater than replicas.max ${d.replicas.max}: min must be at most max`);
     if (d.replicas && d.replicas.min === 0 && budget !== undefined)
       found.add('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
-
-    const environment = context.resolved.environments.find((e) => e.name === env);
-    if (tier.strict && environment?.production) {
-      const stable = resolved.servers.find((s) => s.roles.includes('stable'));
-      if (stable && stable.replicas.min < 2)
-        found.add(
-          'MP6008',
-          file,
-          d.replicas ? at('replicas', 'min') : at('replicas'),
-          d.replicas
-            ? `deploy.${env}.replicas.min is ${d.replicas.min}, but a model of strict tier '${model.tier}' needs at least 2 minimum replicas in production environment '${env}': set min to 2 or more`
-            : `deploy.${env} runs ${stable.replicas.min} minimum replica (tier '${model.tier}' minimum and traffic), but a model of strict tier '${model.tier}' needs at least 2 in production environment '${env}': set deploy.${env}.replicas or tiers.${model.tier}.minReplicas.${env}`,
-        );
-    }
   }
 }
 

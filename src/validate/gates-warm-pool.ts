@@ -1,52 +1,90 @@
-import type { ResolvedPlatform } from '../resolve/index.js';
+import type { Code, FieldPath } from '../diagnostics/index.js';
+import type { ResolvedEnvironment, ResolvedModel } from '../resolve/index.js';
 import { rampDemand, simulate, sufficientWarmPool, warmPool } from '../resolve/index.js';
-import type { Findings } from './gates-context.js';
+import type { Findings, GateContext } from './gates-context.js';
 
 /** Seconds simulated after the ramp: long enough for every pod started during it to be ready. */
 export function simulationSeconds(rampSeconds: number, warmupSeconds: number): number {
   return Math.ceil(rampSeconds + 3 * warmupSeconds + 120);
 }
 
+/** One reason the stable version's minimum replicas are too low, and the minimum it asks for. */
+interface Shortfall {
+  readonly code: Code;
+  readonly needed: number;
+  readonly why: string;
+}
+
 /**
- * Warm pools (MP6010, MP6011). A declared `replicas.min` below the warm pool
- * derived from the traffic is a warning on most tiers and an error on strict
- * tiers; for models of strict tiers the declared ramp is simulated against
- * the emitted autoscaler settings, and any unserved request is an error that
- * names the warm pool that would suffice.
+ * The code reported is that of the gravest reason found: requests dropped on
+ * the declared ramp (MP6010), then the production floor of strict tiers
+ * (MP6008), then the warm pool (MP6011, a warning off strict tiers).
  */
-export function checkWarmPools(resolved: ResolvedPlatform, found: Findings): void {
-  for (const env of resolved.environments) {
+const PRECEDENCE: readonly Code[] = ['MP6010', 'MP6008', 'MP6011'];
+
+/**
+ * Minimum replicas of the stable version (MP6008, MP6010, MP6011), one
+ * diagnostic per deployment with one number: the smallest `replicas.min` that
+ * satisfies every rule, and the reasons. The rules:
+ *
+ * - MP6008: a model of a strict tier needs 2 minimum replicas in a production environment;
+ * - MP6011: at least the warm pool the declared traffic needs (ceil(peak × headroom /
+ *   rps per replica), at least the tier minimum): a warning, an error on strict tiers;
+ * - MP6010: on strict tiers the declared ramp is simulated against the emitted
+ *   autoscaler settings; any unserved request is an error.
+ *
+ * The number is the largest any rule asks for; the code is the gravest rule broken (`PRECEDENCE`).
+ */
+export function checkWarmPools(context: GateContext, found: Findings): void {
+  const declared = new Map(context.models.map((m) => [m.file, m.value]));
+  for (const env of context.resolved.environments) {
     for (const model of env.models) {
       const stable = model.servers.find((s) => s.roles.includes('stable'));
       // A retired deployment serves no traffic: there is no warm pool to keep.
       if (!stable || model.retired) continue;
-      const strict = model.tier.strict;
-      if (!model.ramp) {
-        if (stable.replicas.min < model.tier.minReplicas) {
-          const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the ${model.tier.name} tier's minimum of ${model.tier.minReplicas} replicas in ${env.name}: set min to ${model.tier.minReplicas} or more`;
-          found.add('MP6011', model.file, ['deploy', env.name, 'replicas', 'min'], message, { strict });
-        }
-        continue;
-      }
-      const derived = warmPool({ peakRps: model.ramp.peakRps, maxRpsPerReplica: stable.profile.maxRpsPerReplica, headroom: model.tier.headroom, tierMinimum: model.tier.minReplicas });
-      const path = ['deploy', env.name, 'replicas', 'min'];
-      if (stable.replicas.min < derived) {
-        const message = `deploy.${env.name}.replicas.min ${stable.replicas.min} is below the warm pool ${derived} that ${model.ramp.peakRps} rps at peak needs (ceil(${model.ramp.peakRps} × headroom ${model.tier.headroom} / ${stable.profile.maxRpsPerReplica} rps per replica), at least the tier minimum ${model.tier.minReplicas}): set min to ${derived} or more`;
-        found.add('MP6011', model.file, path, message, { strict });
-      }
-      if (!strict) continue;
-      const demand = rampDemand(model.ramp.peakRps, model.ramp.rampSeconds, model.ramp.baselineRps);
-      const seconds = simulationSeconds(model.ramp.rampSeconds, stable.profile.warmupSeconds);
-      const result = simulate(stable.autoscaling.model, demand, seconds);
-      if (result.unserved > 0) {
-        const enough = sufficientWarmPool(stable.autoscaling.model, demand, seconds);
-        found.add(
-          'MP6010',
-          model.file,
-          path,
-          `${model.id} ${stable.version} in ${env.name} leaves ${result.unserved} requests unserved over ${result.secondsOverCapacity} s of its declared ramp (${model.ramp.baselineRps} → ${model.ramp.peakRps} rps in ${model.ramp.rampSeconds} s, warmup ${stable.profile.warmupSeconds} s) with a warm pool of ${stable.replicas.min}: a warm pool of ${enough} would suffice (run \`npx modelplane simulate ${model.id} --env ${env.name}\`)`,
-        );
-      }
+      const shortfalls = shortfallsOf(env, model, stable);
+      if (shortfalls.length === 0) continue;
+      const needed = Math.max(...shortfalls.map((s) => s.needed));
+      const gravest = [...shortfalls].sort((a, b) => PRECEDENCE.indexOf(a.code) - PRECEDENCE.indexOf(b.code))[0];
+      const replicas = declared.get(model.file)?.deploy[env.name]?.replicas;
+      const path: FieldPath = replicas ? ['deploy', env.name, 'replicas', 'min'] : ['deploy', env.name, 'replicas'];
+      const fix = replicas
+        ? `set deploy.${env.name}.replicas.min to ${needed} or more`
+        : `set deploy.${env.name}.replicas to { min: ${needed}, max: ${Math.max(needed, stable.replicas.max)} } (or raise tiers.${model.tier.name}.minReplicas.${env.name})`;
+      const reasons = shortfalls.map((s) => s.why).join('; ');
+      found.add(gravest.code, model.file, path, `${model.id} ${stable.version} in ${env.name} runs ${stable.replicas.min} minimum replica${stable.replicas.min === 1 ? '' : 's'}, but needs ${needed}: ${reasons}. Fix: ${fix}`, { strict: model.tier.strict });
     }
   }
+}
+
+function shortfallsOf(env: ResolvedEnvironment, model: ResolvedModel, stable: ResolvedModel['servers'][number]): Shortfall[] {
+  const min = stable.replicas.min;
+  const tier = model.tier;
+  const out: Shortfall[] = [];
+  if (tier.strict && env.production && min < 2)
+    out.push({ code: 'MP6008', needed: 2, why: `a model of strict tier '${tier.name}' needs at least 2 in production environment '${env.name}' (MP6008)` });
+  if (!model.ramp) {
+    if (min < tier.minReplicas) out.push({ code: 'MP6011', needed: tier.minReplicas, why: `the ${tier.name} tier's minimum in ${env.name} is ${tier.minReplicas} (MP6011)` });
+    return out;
+  }
+  const derived = warmPool({ peakRps: model.ramp.peakRps, maxRpsPerReplica: stable.profile.maxRpsPerReplica, headroom: tier.headroom, tierMinimum: tier.minReplicas });
+  if (min < derived)
+    out.push({
+      code: 'MP6011',
+      needed: derived,
+      why: `below the warm pool ${derived} that ${model.ramp.peakRps} rps at peak needs (ceil(${model.ramp.peakRps} × headroom ${tier.headroom} / ${stable.profile.maxRpsPerReplica} rps per replica), at least the tier minimum ${tier.minReplicas}) (MP6011)`,
+    });
+  if (!tier.strict) return out;
+  const demand = rampDemand(model.ramp.peakRps, model.ramp.rampSeconds, model.ramp.baselineRps);
+  const seconds = simulationSeconds(model.ramp.rampSeconds, stable.profile.warmupSeconds);
+  const result = simulate(stable.autoscaling.model, demand, seconds);
+  if (result.unserved > 0) {
+    const enough = sufficientWarmPool(stable.autoscaling.model, demand, seconds);
+    out.push({
+      code: 'MP6010',
+      needed: enough,
+      why: `with ${min} it leaves ${result.unserved} requests unserved over ${result.secondsOverCapacity} s of its declared ramp (${model.ramp.baselineRps} → ${model.ramp.peakRps} rps in ${model.ramp.rampSeconds} s, warmup ${stable.profile.warmupSeconds} s); a warm pool of ${enough} would suffice (MP6010, \`npx modelplane simulate ${model.id} --env ${env.name}\`)`,
+    });
+  }
+  return out;
 }

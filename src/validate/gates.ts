@@ -41,7 +41,7 @@ export function checkGates(resolved: ResolvedPlatform, definitions: Definitions,
   checkQuotas(context, found);
   checkRuntimePools(context, found);
   checkMesh(context, found);
-  checkWarmPools(resolved, found);
+  checkWarmPools(context, found);
   checkAnalysisCoverage(resolved, found);
   for (const p of definitions.policies) checkPolicySecurity(p, found);
   for (const m of definitions.models) {

@@ -51,6 +51,16 @@ function differences(checker: ts.TypeChecker, type: ts.Type, schema: Schema, pat
     const literals = members.map((t) => (t.isStringLiteral() ? t.value : `<${checker.typeToString(t)}>`)).sort();
     return JSON.stringify(literals) === JSON.stringify([...(schema.enum as string[])].sort()) ? [] : [`${at}: type ${shown}, schema enum ${JSON.stringify(schema.enum)}`];
   }
+  if (Array.isArray(schema.anyOf)) {
+    // A union such as `boolean | { since: string }`: `true | false` is the boolean alternative, each other member one more.
+    const members = type.isUnion() ? type.types : [type];
+    const booleans = members.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
+    const others = members.filter((t) => !(t.flags & ts.TypeFlags.BooleanLiteral));
+    const alternatives = schema.anyOf as Schema[];
+    const plain = alternatives.filter((a) => a.type !== 'boolean');
+    if (booleans.length !== (alternatives.length - plain.length) * 2 || others.length !== plain.length) return [`${at}: type ${shown}, schema anyOf of ${alternatives.length}`];
+    return plain.flatMap((alternative, i) => differences(checker, others[i], alternative, path));
+  }
   switch (schema.type) {
     case 'string':
       return type.flags & ts.TypeFlags.String ? [] : [`${at}: type ${shown}, schema string`];

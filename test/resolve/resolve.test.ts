@@ -212,7 +212,7 @@ describe('resolvePlatform sizing', () => {
       expect(server.replicas).toEqual({ min: 2, max: 4 });
       const diagnostics = validateDefinitions(asDefinitions(d), NOW);
       expect(diagnostics.map((x) => `${x.file} ${x.code} ${x.severity} ${formatPath(x.path)}`)).toEqual(['models/fraud-detector.ts MP6011 error deploy.prod.replicas.min']);
-      expect(diagnostics[0].message).toContain('set min to 3 or more');
+      expect(diagnostics[0].message).toContain('replicas.min to 3 or more');
       // At the tier minimum it is accepted.
       modelOf(d, 'fraud-detector').deploy.prod.replicas = { min: 3, max: 4 };
       expect(validateDefinitions(asDefinitions(d), NOW)).toEqual([]);

@@ -291,9 +291,10 @@ export const GATE_CASES: Case[] = [
   {
     title: 'rejects a critical model with one replica in production',
     change: (d) => void (modelOf(d, 'credit-limit').deploy.prod.replicas = { min: 1, max: 4 }),
-    // Also below the warm pool max(3, ceil(800 rps × 1.5 / 500)) = 3 (MP6011), and one replica (500 rps) cannot
-    // serve the 240 → 800 rps ramp while the autoscaler adds pods (MP6010).
-    expected: ['models/credit-limit.ts MP6008 deploy.prod.replicas.min', 'models/credit-limit.ts MP6010 deploy.prod.replicas.min', 'models/credit-limit.ts MP6011 deploy.prod.replicas.min'],
+    // One mistake, one diagnostic with one number: below 2 in production (MP6008), below the warm pool
+    // max(3, ceil(800 rps × 1.5 / 500)) = 3 (MP6011), and one replica (500 rps) cannot serve the 240 → 800 rps
+    // ramp (MP6010, 2 would): one diagnostic, the gravest code (dropped requests) and the one number 3.
+    expected: ['models/credit-limit.ts MP6010 deploy.prod.replicas.min'],
   },
   {
     title: 'rejects a critical model sized to one replica by a low tier minimum',
