@@ -44,11 +44,52 @@ export function checkCapacity(context: GateContext, found: Findings): void {
           path,
           `nodePools.${pool.name} in ${env.name} has ${num(available)} ${what} (${pool.nodes} nodes × ${num(perNode)}), but the warm pools of its models need ${num(needed)} ${what} at their minimum replicas; biggest consumers: ${consumers(amount, unit)}: set nodePools.${pool.name}.nodes.${env.name} to at least ${nodesNeeded}, or lower replicas`,
         );
+        blameModels(env, pool, servers, { code, what, needed, available, nodesNeeded, amount }, found);
       };
       if (pool.kind === 'gpu' && pool.gpu) shortage('MP6001', 'GPUs', 'GPUs', total((s) => s.resources.gpus), pool.gpu.perNode, (s) => s.resources.gpus);
       shortage('MP6004', 'CPU cores', 'CPU', total((s) => s.resources.cpu), pool.cpuPerNode, (s) => s.resources.cpu);
       shortage('MP6004', 'GiB of memory', 'GiB', total((s) => s.resources.memoryGiB), pool.memoryGiBPerNode, (s) => s.resources.memoryGiB);
     }
+  }
+}
+
+/** A pool shortage, as `checkCapacity` found it. */
+interface Shortage {
+  readonly code: 'MP6001' | 'MP6004';
+  readonly what: string;
+  readonly needed: number;
+  readonly available: number;
+  readonly nodesNeeded: number;
+  readonly amount: (s: ResolvedServer) => number;
+}
+
+/** More models than this that could each tip the pool over: the shortage is the pool's, not a model's. */
+const BLAMED = 2;
+
+/**
+ * A pool shortage also points at the deployments that push the pool over:
+ * each model whose warm pools on the pool, taken away, would let the pool fit,
+ * at its `deploy.<env>`, so the author of a model change sees the error on the
+ * line they changed. When more than `BLAMED` models could each be the one
+ * (a pool that shrank, or many small models), only the pool is pointed at.
+ */
+function blameModels(env: ResolvedEnvironment, pool: ResolvedPool, servers: readonly { model: ResolvedModel; server: ResolvedServer }[], shortage: Shortage, found: Findings): void {
+  const over = shortage.needed - shortage.available;
+  const byModel = new Map<ResolvedModel, ResolvedServer[]>();
+  for (const x of servers) byModel.set(x.model, [...(byModel.get(x.model) ?? []), x.server]);
+  const takers = [...byModel.entries()]
+    .map(([model, list]) => ({ model, list, total: list.reduce((sum, s) => sum + s.replicas.min * shortage.amount(s), 0) }))
+    .filter((x) => x.total + EPSILON >= over)
+    .sort((a, b) => b.total - a.total || (a.model.id < b.model.id ? -1 : 1));
+  if (takers.length > BLAMED) return;
+  for (const { model, list, total } of takers) {
+    const parts = list.filter((s) => shortage.amount(s) > 0).map((s) => `${s.version} × ${s.replicas.min} (${s.roles.join(', ')})`).join(', ');
+    found.add(
+      shortage.code,
+      model.file,
+      ['deploy', env.name],
+      `deploy.${env.name} of ${model.id} needs ${num(total)} ${shortage.what} of nodePools.${pool.name} at minimum replicas (${parts}), and the pool is ${num(over)} short (${num(shortage.needed)} needed, ${num(shortage.available)} available); without this deployment it would fit: lower its replicas or resources, or set nodePools.${pool.name}.nodes.${env.name} to at least ${shortage.nodesNeeded} in the platform`,
+    );
   }
 }
 

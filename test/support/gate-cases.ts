@@ -210,6 +210,8 @@ export const GATE_CASES: Case[] = [
       `${INTENT} MP6002 deploy.prod.pool`,
       `${INTENT} MP6002 deploy.staging.pool`,
       `${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.staging`,
+      // The shortage is this model's doing: it also points at its deploy.staging.
+      `${INTENT} MP6001 deploy.staging`,
       `${INTENT} MP6011 deploy.prod.replicas.min`,
       // At maximum replicas, 9 GPUs a replica overflow both environments' L4 pools (warnings).
       `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`,
@@ -239,7 +241,8 @@ export const GATE_CASES: Case[] = [
       prod.resources = { cpu: 4, memoryGiB: 200 };
       prod.replicas = { min: 3, max: 4 };
     },
-    expected: [`${PLATFORM} MP6004 nodePools["cpu-highmem"].nodes.prod`, `${PLATFORM} MP6013 nodePools["cpu-highmem"].nodes.prod`],
+    // The pool error, and the model change that pushes the pool over, at its deploy.prod.
+    expected: [`${PLATFORM} MP6004 nodePools["cpu-highmem"].nodes.prod`, `${PLATFORM} MP6013 nodePools["cpu-highmem"].nodes.prod`, 'models/demand-forecast.ts MP6004 deploy.prod'],
   },
   {
     title: 'rejects a replica with more CPU than one node has',
@@ -254,7 +257,8 @@ export const GATE_CASES: Case[] = [
       modelOf(d, 'image-moderation').versions[1].artifact.uri = 's3://acme-ml-prod/vision/image-moderation/3.3.0/';
       d.platform.value.nodePools['gpu-l4'].nodes.prod = 6;
     },
-    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`, `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`],
+    // Each of the two biggest deployments alone tips the pool over (5 GPUs short): both are pointed at.
+    expected: [`${PLATFORM} MP6001 nodePools["gpu-l4"].nodes.prod`, `${PLATFORM} MP6013 nodePools["gpu-l4"].nodes.prod`, 'models/image-moderation.ts MP6001 deploy.prod', 'models/query-embedder.ts MP6001 deploy.prod'],
   },
   {
     title: 'accepts a pool filled exactly to capacity by the warm pools, warning only about the burst',
