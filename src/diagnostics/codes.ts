@@ -49,6 +49,7 @@ export const CATALOGUE = {
   MP3014: { severity: 'error', meaning: 'too many tenants or pinned versions for one HTTPRoute' },
   MP3015: { severity: 'error', meaning: 'a runtime declares no kind and its image names no model server modelplane knows the container contract of' },
   MP3016: { severity: 'error', meaning: 'a runtime declares a protocol its model server does not serve (e.g. Triton and v1)' },
+  MP3017: { severity: 'error', meaning: 'a rollout policy\'s environments contradict the platform\'s defaultPolicy of an environment' },
   // MP4xxx: names
   MP4001: { severity: 'error', meaning: 'a derived Kubernetes name is not a valid DNS-1035 label of at most 63 characters' },
   // MP4002 (a version is not a semantic version) is retired: the schema reports it as MP2004 on the version field.

@@ -86,12 +86,14 @@ export function checkModelReferences(
   return out;
 }
 
-export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition): Diagnostic[] {
+/** `policies`: names of every declared policy (a defaultPolicy naming none is MP3005, not a contradiction). */
+export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition, policies?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
     platform.environments[env]
       ? []
       : [diagnostic('MP3004', { file: loaded.file, path: ['environments', i] }, `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}`)],
   );
+  out.push(...checkPolicyEnvironments(loaded, platform, policies));
   loaded.value.steps.forEach((step, i) => {
     const before = loaded.value.steps[i - 1];
     if (before && step.weight <= before.weight)
@@ -102,6 +104,41 @@ export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, p
     if (names.has(q.name)) out.push(diagnostic('MP3013', { file: loaded.file, path: ['analysis', 'quality', i, 'name'] }, `quality check '${q.name}' is declared twice`));
     names.add(q.name);
   });
+  return out;
+}
+
+/**
+ * A policy's `environments` must agree with the platform's `defaultPolicy`
+ * (MP3017): the platform names the policy an environment uses by default, so
+ * a policy that leaves out an environment whose default it is, or claims an
+ * environment whose default is another policy, contradicts it. The platform
+ * wins at resolve time; the contradiction is reported at the policy.
+ */
+function checkPolicyEnvironments(loaded: Loaded<RolloutPolicyDefinition>, platform: PlatformDefinition, policies?: ReadonlySet<string>): Diagnostic[] {
+  const policy = loaded.value;
+  const claimed = policy.environments ?? [];
+  const out: Diagnostic[] = [];
+  for (const env of Object.keys(platform.environments).sort()) {
+    const chosen = platform.environments[env].defaultPolicy;
+    if (chosen === undefined || (policies && !policies.has(chosen))) continue;
+    const at = claimed.indexOf(env);
+    if (chosen === policy.name && claimed.length > 0 && at < 0)
+      out.push(
+        diagnostic(
+          'MP3017',
+          { file: loaded.file, path: ['environments'] },
+          `policy '${policy.name}' lists environments ${list(claimed)}, but the platform makes it the default policy of '${env}' (environments.${env}.defaultPolicy in policies/platform.ts): add '${env}' to environments, or change the platform's defaultPolicy`,
+        ),
+      );
+    if (chosen !== policy.name && at >= 0)
+      out.push(
+        diagnostic(
+          'MP3017',
+          { file: loaded.file, path: ['environments', at] },
+          `policy '${policy.name}' lists environment '${env}', but the platform's default policy there is '${chosen}' (environments.${env}.defaultPolicy in policies/platform.ts): remove '${env}' from environments, or set the platform's defaultPolicy to '${policy.name}'`,
+        ),
+      );
+  }
   return out;
 }
 

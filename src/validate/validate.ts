@@ -82,7 +82,8 @@ export function checkStructure(definitions: Definitions): Diagnostic[] {
     definitions.policies.filter((p) => typeof p.value?.name === 'string').map((p) => [p.value.name, p.value] as const),
   );
   out.push(...checkPlatformReferences(platform, policyByName), ...checkPlatformNames(platform), ...checkRuntimes(platform), ...checkPromqlSyntax(platform, policies, models));
-  for (const p of policies) out.push(...checkPolicyReferences(p, platform.value));
+  const policyNames = new Set(policyByName.keys());
+  for (const p of policies) out.push(...checkPolicyReferences(p, platform.value, policyNames));
   for (const m of models) out.push(...checkModelReferences(m, platform.value, policyByName), ...checkModelNames(m));
   return out;
 }

@@ -32,7 +32,7 @@ export const DEFINITION_CASES: Case[] = [
       delete triton.kind;
       triton.image = `nvcr.io/acme/custom-server@sha256:${'ab'.repeat(32)}`;
     },
-    expected: [`${PLATFORM} MP3015 runtimes.triton.image`],
+    expected: [`${PLATFORM} MP3017 runtimes.triton.image`],
   },
   {
     title: 'rejects Triton declared for protocol v1, which it does not serve',
@@ -104,6 +104,22 @@ export const DEFINITION_CASES: Case[] = [
     title: 'rejects a policy without analysis',
     change: (d) => void delete loose(policyOf(d, 'direct')).analysis,
     expected: ['policies/direct.ts MP2003 analysis'],
+  },
+  {
+    title: "rejects a policy whose environments leave out the environment the platform makes it the default of",
+    // The platform's prod defaultPolicy is 'progressive'.
+    change: (d) => void (policyOf(d, 'progressive').environments = ['staging']),
+    expected: ['policies/progressive.ts MP3017 environments', 'policies/progressive.ts MP3017 environments[0]'],
+  },
+  {
+    title: "rejects a policy that claims an environment whose platform default is another policy",
+    change: (d) => void (policyOf(d, 'direct').environments = ['prod']),
+    expected: ['policies/direct.ts MP3017 environments[0]'],
+  },
+  {
+    title: 'accepts a policy whose environments agree with the platform',
+    change: (d) => void (policyOf(d, 'progressive').environments = ['prod']),
+    expected: [],
   },
   {
     title: 'rejects a policy for an environment the platform does not have',
