@@ -17,6 +17,7 @@ import {
   string,
   type Static,
 } from './builders.js';
+import { BUILT_IN_CHECKS } from '../metrics/built-in.js';
 import { withCallSite } from './source.js';
 
 const RolloutStepSchema = closed('One canary step.', {
@@ -25,8 +26,6 @@ const RolloutStepSchema = closed('One canary step.', {
 });
 export interface RolloutStep extends Static<typeof RolloutStepSchema> {}
 
-/** The checks modelplane builds from the platform's request metrics. */
-const BUILT_IN_CHECKS = ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'] as const;
 const BuiltInCheckSchema = oneOf('A check modelplane builds from the platform\'s request metrics.', BUILT_IN_CHECKS);
 /** The checks modelplane builds from the platform's request metrics. */
 export type BuiltInCheck = Static<typeof BuiltInCheckSchema>;

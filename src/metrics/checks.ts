@@ -73,7 +73,7 @@ const BUILT_IN: { readonly [K in BuiltInCheck]: (c: CheckContext) => AnalysisChe
 };
 
 /** Every built-in check, in the order a policy lists them by default. The one list of them. */
-export const BUILT_IN_CHECKS = Object.keys(BUILT_IN) as readonly BuiltInCheck[];
+export { BUILT_IN_CHECKS } from './built-in.js';
 
 /** The query window of the model's tier under the policy. */
 const windowOf = (c: CheckContext) => tierTiming(c.policy, c.model.tier.name).window;

@@ -63,12 +63,12 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
     })),
     {
       record: 'modelplane:queue_seconds:p99',
-      expr: `histogram_quantile(0.99, sum by (le) (rate(${platform.metricSources.modelServer?.queueSecondsBucket ?? 'request_queue_seconds_bucket'}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
+      expr: `histogram_quantile(0.99, sum by (le) (rate(${platform.metricSources.modelServer.queueSecondsBucket}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
       labels,
     },
     {
       record: 'modelplane:batch_size:p50',
-      expr: `histogram_quantile(0.5, sum by (le) (rate(${platform.metricSources.modelServer?.batchSizeBucket ?? 'batch_size_bucket'}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
+      expr: `histogram_quantile(0.5, sum by (le) (rate(${platform.metricSources.modelServer.batchSizeBucket}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
       labels,
     },
     ...model.servers.map((s) => {
@@ -85,7 +85,7 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       labels,
     },
     ...(model.pool.kind === 'gpu'
-      ? [{ record: 'modelplane:gpu_utilisation:avg', expr: `avg(${platform.metricSources.gpuUtilization ?? 'DCGM_FI_DEV_GPU_UTIL'}{namespace="${model.namespace}",pod=~"${workloads}-.*"})`, labels }]
+      ? [{ record: 'modelplane:gpu_utilisation:avg', expr: `avg(${platform.metricSources.gpuUtilization}{namespace="${model.namespace}",pod=~"${workloads}-.*"})`, labels }]
       : []),
   ];
   if (model.canary) {

@@ -6,6 +6,7 @@ import type {
   RolloutPolicyDefinition,
   VersionDefinition,
 } from '../definitions/index.js';
+import { BUILT_IN_CHECKS } from '../metrics/built-in.js';
 import type { Definitions, Loaded } from '../load/index.js';
 import { durationSeconds } from './duration.js';
 import * as names from './names.js';
@@ -156,7 +157,7 @@ export function resolvePolicy(loaded: Loaded<RolloutPolicyDefinition>, platform:
       intervalSeconds: durationSeconds(p.analysis.interval),
       count: p.analysis.count,
       failureLimit: p.analysis.failureLimit,
-      metrics: [...(p.analysis.metrics ?? ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'])],
+      metrics: [...(p.analysis.metrics ?? BUILT_IN_CHECKS)],
       maxErrorRatio: p.analysis.maxErrorRatio ?? 0.01,
       maxLatencyRatio: p.analysis.maxLatencyRatio ?? 1.5,
       minRequests: p.analysis.minRequests ?? 50,

@@ -1,6 +1,7 @@
 import type { ModelDefinition } from '../definitions/index.js';
 import { formatValue } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
+import { holds, parseCondition } from '../metrics/condition.js';
 import { describePlacement, type Findings, type GateContext, gatesFor, num, placements } from './gates-context.js';
 
 /**
@@ -31,7 +32,7 @@ export function checkReleaseGates(context: GateContext, loaded: Loaded<ModelDefi
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         const known = Object.keys(v.evaluation.metrics).sort().join(', ') || '(none)';
         found.add('MP5003', file, path, `versions[${placement.index}].evaluation.metrics.${metric} is missing, but it is ${where}, which needs ${metric} ${gates.offline[metric]}: a missing metric never passes (metrics present: ${known})`);
-      } else if (!condition.holds(value)) {
+      } else if (!holds(condition, value)) {
         found.add('MP5002', file, path, `versions[${placement.index}].evaluation.metrics.${metric} is ${num(value)}: it is ${where}, which needs ${metric} ${gates.offline[metric]}`);
       }
     }
@@ -70,21 +71,6 @@ function checkSkew(model: ModelDefinition, i: number, file: string, found: Findi
     if (!has(training, name))
       found.add('MP5005', file, ['versions', i, 'features', name], `versions[${i}].features has '${name}' ('${serving[name]}'), which is not a training feature: the model's features are ${Object.keys(training).sort().join(', ')}; remove it or add it to the training features`);
   }
-}
-
-interface Condition {
-  holds(value: number): boolean;
-}
-
-/** `>= 0.90` → a predicate; undefined when the text is not a comparison. */
-export function parseCondition(text: string): Condition | undefined {
-  const match = /^\s*(>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$/.exec(text);
-  if (!match) return undefined;
-  const limit = Number(match[2]);
-  const op = match[1];
-  return {
-    holds: (v) => (op === '>=' ? v >= limit : op === '<=' ? v <= limit : op === '>' ? v > limit : op === '<' ? v < limit : v === limit),
-  };
 }
 
 /** Milliseconds of an ISO 8601 date or date-time whose fields are in range; undefined otherwise. */

@@ -2,6 +2,7 @@ import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } fro
 import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
 import { diagnostic, formatValue } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
+import { BUILT_IN_CHECKS } from '../metrics/built-in.js';
 
 const list = (o: object | readonly string[]) => (Array.isArray(o) ? o : Object.keys(o)).map((k) => `'${k}'`).join(', ') || '(none)';
 
@@ -33,7 +34,7 @@ export function checkModelReferences(
     }
   });
 
-  const builtIn = new Set(['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable']);
+  const builtIn = new Set<string>(BUILT_IN_CHECKS);
   const qualityNames = new Set<string>();
   (model.quality ?? []).forEach((q, i) => {
     if (builtIn.has(q.name) || qualityNames.has(q.name) || qualityNames.has(`${q.name}-delta`))

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, type Diagnostic } from '../../src/diagnostics/index.js';
-import { parseCondition, parseDate } from '../../src/validate/gates-release.js';
+import { holds as conditionHolds, parseCondition } from '../../src/metrics/index.js';
+import { parseDate } from '../../src/validate/gates-release.js';
 import { credentialIn, userLabelIn } from '../../src/validate/gates-security.js';
 import { validateDefinitions } from '../../src/validate/index.js';
 import { asDefinitions, cloneReference, modelOf, policyOf, referenceDefinitions } from '../support/definitions.js';
@@ -209,7 +210,7 @@ describe('gate helpers', () => {
     ['== 1', 1, true],
     ['<= 1e-3', 0.002, false],
   ])('condition %j holds for %d: %s', (text, value, holds) => {
-    expect(parseCondition(text)?.holds(value)).toBe(holds);
+    expect(conditionHolds(parseCondition(text)!, value)).toBe(holds);
   });
 
   it.each([
