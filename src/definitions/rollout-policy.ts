@@ -17,7 +17,6 @@ import {
   string,
   type Static,
 } from './builders.js';
-import { BUILT_IN_CHECKS } from '../metrics/built-in.js';
 import { withCallSite } from './source.js';
 
 const RolloutStepSchema = closed('One canary step.', {
@@ -26,6 +25,11 @@ const RolloutStepSchema = closed('One canary step.', {
 });
 export interface RolloutStep extends Static<typeof RolloutStepSchema> {}
 
+/**
+ * The checks modelplane builds from the platform's request metrics, in the order
+ * a policy runs them by default: the one list (src/metrics/built-in.ts names it for the other layers).
+ */
+export const BUILT_IN_CHECKS = ['request-count', 'error-rate', 'latency-p99', 'latency-vs-stable'] as const;
 const BuiltInCheckSchema = oneOf('A check modelplane builds from the platform\'s request metrics.', BUILT_IN_CHECKS);
 /** The checks modelplane builds from the platform's request metrics. */
 export type BuiltInCheck = Static<typeof BuiltInCheckSchema>;

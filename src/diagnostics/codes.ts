@@ -26,6 +26,7 @@ export const CATALOGUE = {
   MP1007: { severity: 'error', meaning: 'a definition contains a value that is not plain data (circular reference, function, NaN or Infinity)' },
   MP1008: { severity: 'error', meaning: 'a definition could not be read as plain data: a getter or proxy threw, or it is nested too deep or too large' },
   MP1009: { severity: 'error', meaning: 'a definition file did not finish loading before the deadline, or tried to end or tamper with the loading process' },
+  MP1010: { severity: 'error', meaning: 'a file under models/ or policies/ is not loaded (a subfolder, another extension, a misnamed file): its definition would silently be left out' },
   // MP2xxx: definition schema
   MP2001: { severity: 'error', meaning: 'unknown field' },
   MP2002: { severity: 'error', meaning: 'wrong type' },

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,7 @@ const EXPECTED: Record<DefinitionKind, string> = {
 export async function loadDefinitions(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const [policyFiles, modelFiles] = await Promise.all([listDefinitionFiles(root, 'policies'), listDefinitionFiles(root, 'models')]);
+  diagnostics.push(...(await unloadedFiles(root, 'policies', policyFiles)), ...(await unloadedFiles(root, 'models', modelFiles)));
   const platformFile = policyFiles.find((f) => f === 'policies/platform.ts');
   const files: { file: string; kind: DefinitionKind }[] = [
     ...policyFiles.map((file) => ({ file, kind: file === platformFile ? ('platform' as const) : ('rollout-policy' as const) })),
@@ -114,6 +116,43 @@ async function listDefinitionFiles(root: string, dir: string): Promise<string[]>
     .filter((name) => /\.(m?ts)$/.test(name) && !name.endsWith('.d.ts') && !name.startsWith('_') && !/\.test\.m?ts$/.test(name))
     .sort()
     .map((name) => `${dir}/${name}`);
+}
+
+/**
+ * Files under `dir` (at any depth) that are not loaded as definitions, each an
+ * error (MP1010) naming it and what would load it: a model that is not loaded
+ * is a model whose objects the next `synth` deletes. Not reported: helpers
+ * (any path segment starting with `_`), dotfiles, `*.d.ts`, `*.test.ts` and
+ * Markdown notes.
+ */
+async function unloadedFiles(root: string, dir: string, loaded: readonly string[]): Promise<Diagnostic[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const known = new Set(loaded);
+  const out: Diagnostic[] = [];
+  const files = entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+  for (const file of files) {
+    const segments = file.split('/').slice(1);
+    const name = segments[segments.length - 1];
+    if (known.has(file) || segments.some((s) => s.startsWith('_') || s.startsWith('.') || s === 'node_modules')) continue;
+    if (/\.d\.m?ts$|\.test\.m?ts$|\.md$/.test(name)) continue;
+    const stem = name.replace(/\.[^.]*$/, '');
+    const fix =
+      segments.length > 1
+        ? `definitions are loaded only from ${dir}/*.ts, not from subfolders: move it to ${dir}/${name}${/\.m?ts$/.test(name) ? '' : ` (as .ts)`}, or prefix the folder with _ if it holds helpers`
+        : /\.(c?js|mjs|jsx|tsx|cts)$/.test(name)
+          ? `only TypeScript files (.ts, .mts) are loaded: rename it to ${dir}/${stem}.ts, or prefix it with _ if it is a helper`
+          : `it is not a definition file (${dir}/<name>.ts): rename it to ${dir}/${stem.replace(/\.[^.]*$/, '')}.ts, prefix it with _ if it is a helper, or remove it`;
+    out.push({ code: 'MP1010', severity: 'error', file, message: `${file} is under ${dir}/ but is not loaded: ${fix}` });
+  }
+  return out;
 }
 
 const listFiles = (files: readonly string[]) => (files.length <= 3 ? files.join(', ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} other files`);

@@ -85,6 +85,7 @@ describe('the catalogue', () => {
       ...(await loadedCodes((r) => r.write('models/broken.ts', 'export default (;\n'))),
       ...(await loadedCodes((r) => r.write('models/empty.ts', 'export const x = 1;\n'))),
       ...(await loadedCodes(async () => undefined, { policies: false })),
+      ...(await loadedCodes((r) => r.write('models/search/doc-embedder.ts', 'export default {};\n'))),
       ...(await loadedCodes((r) => r.write('models/getter.ts', "export default { get id(): string { throw new Error('no'); } };\n"))),
       ...(await loadedCodes((r) => r.write('models/exits.ts', 'process.exit(0);\n'))),
     ];
