@@ -1,6 +1,6 @@
 import type { ModelDefinition, PlatformDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
 import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
-import { diagnostic, formatValue } from '../diagnostics/index.js';
+import { diagnostic, formatValue, message } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import { BUILT_IN_CHECKS } from '../metrics/built-in.js';
 
@@ -16,8 +16,8 @@ export function checkModelReferences(
   const out: Diagnostic[] = [];
   const error = (code: Code, path: FieldPath, message: string) => out.push(diagnostic(code, { file: loaded.file, path }, message));
 
-  if (!platform.teams[model.owner]) error('MP3001', ['owner'], `owner ${formatValue(model.owner)} is not a team of the platform: teams are ${list(platform.teams)}`);
-  if (!platform.tiers[model.tier]) error('MP3002', ['tier'], `tier ${formatValue(model.tier)} is not a tier of the platform: tiers are ${list(platform.tiers)}`);
+  if (!platform.teams[model.owner]) error('MP3001', ['owner'], message('MP3001', { value: model.owner, known: Object.keys(platform.teams) }));
+  if (!platform.tiers[model.tier]) error('MP3002', ['tier'], message('MP3002', { value: model.tier, known: Object.keys(platform.tiers) }));
 
   const versions = new Set<string>();
   model.versions.forEach((v, i) => {
@@ -47,18 +47,18 @@ export function checkModelReferences(
     const d = model.deploy[env];
     const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
     if (!platform.environments[env]) {
-      error('MP3004', at(), `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}`);
+      error('MP3004', at(), message('MP3004', { value: env, known: Object.keys(platform.environments) }));
       continue;
     }
-    if (!platform.nodePools[d.pool]) error('MP3003', at('pool'), `pool ${formatValue(d.pool)} is not a node pool of the platform: pools are ${list(platform.nodePools)}`);
+    if (!platform.nodePools[d.pool]) error('MP3003', at('pool'), message('MP3003', { value: d.pool, known: Object.keys(platform.nodePools) }));
     const known = (version: string, path: FieldPath, role: string) => {
-      if (!versions.has(version)) error('MP3006', path, `${role} version ${formatValue(version)} is not in versions: declared versions are ${list([...versions])}`);
+      if (!versions.has(version)) error('MP3006', path, message('MP3006', { role, value: version, known: [...versions] }));
     };
     known(d.version, at('version'), 'stable');
     if (d.canary) {
       known(d.canary.version, at('canary', 'version'), 'canary');
       const policy = policies.get(d.canary.policy);
-      if (!policy) error('MP3005', at('canary', 'policy'), `policy ${formatValue(d.canary.policy)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}`);
+      if (!policy) error('MP3005', at('canary', 'policy'), message('MP3005', { value: d.canary.policy, known: [...policies.keys()].sort() }));
       else if (Array.isArray(policy.steps) && d.canary.step >= policy.steps.length)
         error(
           'MP3010',
@@ -92,7 +92,7 @@ export function checkPolicyReferences(loaded: Loaded<RolloutPolicyDefinition>, p
   const out: Diagnostic[] = (loaded.value.environments ?? []).flatMap((env, i): Diagnostic[] =>
     platform.environments[env]
       ? []
-      : [diagnostic('MP3004', { file: loaded.file, path: ['environments', i] }, `environment ${formatValue(env)} is not an environment of the platform: environments are ${list(platform.environments)}`)],
+      : [diagnostic('MP3004', { file: loaded.file, path: ['environments', i] }, message('MP3004', { value: env, known: Object.keys(platform.environments) }))],
   );
   out.push(...checkPolicyEnvironments(loaded, platform, policies));
   loaded.value.steps.forEach((step, i) => {
@@ -149,7 +149,7 @@ export function checkPlatformReferences(loaded: Loaded<PlatformDefinition>, poli
   for (const env of Object.keys(p.environments)) {
     const name = p.environments[env].defaultPolicy;
     if (name && !policies.has(name))
-      out.push(diagnostic('MP3005', { file: loaded.file, path: ['environments', env, 'defaultPolicy'] }, `defaultPolicy ${formatValue(name)} is not a rollout policy: policies are ${list([...policies.keys()].sort())}`));
+      out.push(diagnostic('MP3005', { file: loaded.file, path: ['environments', env, 'defaultPolicy'] }, message('MP3005', { field: 'defaultPolicy', value: name, known: [...policies.keys()].sort() })));
   }
   for (const name of Object.keys(p.nodePools)) {
     const pool = p.nodePools[name];
