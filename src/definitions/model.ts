@@ -1,5 +1,4 @@
 import {
-  boolean,
   closed,
   count,
   date,
@@ -115,8 +114,11 @@ export interface TrafficDefinition extends Static<typeof TrafficSchema> {}
  * synced the deployment can be removed (a production one with a route cannot: MP9001).
  */
 const RetiredSchema = named<boolean | { readonly since: string }>({
+  // One schema, not anyOf: a wrong value gets one diagnostic, not one per alternative.
+  // properties/required/additionalProperties apply only when the value is an object.
+  ...closed('', { since: date('Date the deployment was retired.') }),
+  type: ['boolean', 'object'],
   description: 'Retires the deployment: no route, no traffic, InferenceServices kept; then it can be removed. `true` or `{ since: \'YYYY-MM-DD\' }`. Default: false (serving).',
-  anyOf: [boolean('Retired.'), closed('When the deployment was retired.', { since: date('Date the deployment was retired.') })],
 } as unknown as TSchema);
 
 const DeploymentSchema = closed('A model\'s deployment in one environment.', {

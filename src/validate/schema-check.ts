@@ -163,7 +163,7 @@ function toDiagnostic(error: ErrorObject, root: unknown, file: string, kind: Sch
       return make('MP2003', [...base, field], `${formatPath([...base, field])} is required but missing${base.length ? '' : ' from the definition'}`);
     }
     case 'type':
-      return make('MP2002', base, `${where} is ${typeName(value)} (${formatValue(value)}): expected ${String(params.type)}`);
+      return make('MP2002', base, `${where} is ${typeName(value)} (${formatValue(value)}): expected ${Array.isArray(params.type) ? params.type.join(' or ') : String(params.type)}`);
     case 'enum': {
       const values = params.allowedValues as unknown[];
       const allowed = values.map((v) => formatValue(v)).join(', ');

@@ -51,15 +51,14 @@ function differences(checker: ts.TypeChecker, type: ts.Type, schema: Schema, pat
     const literals = members.map((t) => (t.isStringLiteral() ? t.value : `<${checker.typeToString(t)}>`)).sort();
     return JSON.stringify(literals) === JSON.stringify([...(schema.enum as string[])].sort()) ? [] : [`${at}: type ${shown}, schema enum ${JSON.stringify(schema.enum)}`];
   }
-  if (Array.isArray(schema.anyOf)) {
-    // A union such as `boolean | { since: string }`: `true | false` is the boolean alternative, each other member one more.
+  if (Array.isArray(schema.type)) {
+    // `boolean | { since: string }` as one schema of type ['boolean', 'object']: `true | false` is the boolean, the rest the object.
     const members = type.isUnion() ? type.types : [type];
     const booleans = members.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
     const others = members.filter((t) => !(t.flags & ts.TypeFlags.BooleanLiteral));
-    const alternatives = schema.anyOf as Schema[];
-    const plain = alternatives.filter((a) => a.type !== 'boolean');
-    if (booleans.length !== (alternatives.length - plain.length) * 2 || others.length !== plain.length) return [`${at}: type ${shown}, schema anyOf of ${alternatives.length}`];
-    return plain.flatMap((alternative, i) => differences(checker, others[i], alternative, path));
+    if (JSON.stringify(schema.type) !== JSON.stringify(['boolean', 'object']) || booleans.length !== 2 || others.length !== 1)
+      return [`${at}: type ${shown}, schema of types ${JSON.stringify(schema.type)}`];
+    return differences(checker, others[0], { ...schema, type: 'object' }, path);
   }
   switch (schema.type) {
     case 'string':

@@ -217,6 +217,16 @@ export const DEFINITION_CASES: Case[] = [
     expected: [`${FRAUD} MP3003 deploy.prod.pool`],
   },
   {
+    title: 'rejects a retirement that is neither true nor { since } with one diagnostic',
+    change: (d) => void (loose(fraud(d).deploy.staging).retired = 'yes'),
+    expected: [`${FRAUD} MP2002 deploy.staging.retired`],
+  },
+  {
+    title: 'rejects a retirement date that is not a date',
+    change: (d) => void (loose(fraud(d).deploy.staging).retired = { since: 'last week' }),
+    expected: [`${FRAUD} MP2004 deploy.staging.retired.since`],
+  },
+  {
     title: 'rejects a deployment to an environment the platform does not have',
     change: (d) => void (fraud(d).deploy.qa = structuredClone(fraud(d).deploy.staging)),
     expected: [`${FRAUD} MP3004 deploy.qa`],
