@@ -143,6 +143,16 @@ describe('modelplane synth on the reference platform', () => {
       };
       const isQuotaOfOwner = (p: string) => envs.some((env) => p.startsWith(`generated/${env}/_platform/resourcequota-${model.owner}-${env}-`));
 
+      // A model serving prod traffic cannot just be deleted (MP9001): nothing is written.
+      const source = await other.read(file);
+      await other.remove(file);
+      const refused = await other.run(['synth']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout + refused.stderr).toContain('error MP9001');
+      expect(differences(before, await other.tree())).toEqual([]);
+      // Retired first (its route goes, the canary ends), synthesized, then deleted.
+      await other.write(file, source.replace("      canary: { version: '4.2.0', policy: 'progressive', step: 1 },\n", '      retired: true,\n'));
+      expect((await other.run(['synth'])).code).toBe(0);
       await other.remove(file);
       const run = await other.run(['synth']);
       expect(run.code).toBe(0);
