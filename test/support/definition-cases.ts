@@ -32,7 +32,7 @@ export const DEFINITION_CASES: Case[] = [
       delete triton.kind;
       triton.image = `nvcr.io/acme/custom-server@sha256:${'ab'.repeat(32)}`;
     },
-    expected: [`${PLATFORM} MP3017 runtimes.triton.image`],
+    expected: [`${PLATFORM} MP3015 runtimes.triton.image`],
   },
   {
     title: 'rejects Triton declared for protocol v1, which it does not serve',
