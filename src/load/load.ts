@@ -60,6 +60,15 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
     try {
       const { bundles, failures } = await bundleDefinitions(realRoot, files.map((f) => f.file), outdir);
       diagnostics.push(...bundleDiagnostics(failures));
+      // A file that gave neither a bundle nor a failure must not vanish silently (its model's objects would be deleted).
+      for (const f of files.filter((f) => !bundles.has(f.file) && !failures.has(f.file))) {
+        diagnostics.push({
+          code: 'MP1001',
+          severity: 'error',
+          file: f.file,
+          message: `${f.file} could not be loaded: it resolves outside the repository (is ${f.file.split('/')[0]}/ or the file a symbolic link?); keep definitions in the repository's own ${f.file.split('/')[0]}/ folder`,
+        });
+      }
       const toRun = files.filter((f) => bundles.has(f.file));
       const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
         (d): d is string => d !== undefined,

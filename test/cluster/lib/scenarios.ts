@@ -114,7 +114,9 @@ async function gpuShort(root: string, built: BuildResult, log: (l: string) => vo
   const short = pick.nodesNeeded - 1;
   const tree = mkdtempSync(join(tmpdir(), 'modelplane-short-'));
   try {
-    for (const entry of ['src', 'models', 'node_modules', 'package.json', 'tsconfig.json', 'bin', 'schemas']) if (existsSync(join(root, entry))) symlinkSync(join(root, entry), join(tree, entry));
+    for (const entry of ['src', 'node_modules', 'package.json', 'tsconfig.json', 'bin', 'schemas']) if (existsSync(join(root, entry))) symlinkSync(join(root, entry), join(tree, entry));
+    // Definitions must be the tree's own files (the loader refuses models/ that resolves outside it).
+    cpSync(join(root, 'models'), join(tree, 'models'), { recursive: true });
     cpSync(join(root, 'policies'), join(tree, 'policies'), { recursive: true });
     const file = join(tree, 'policies', 'platform.ts');
     const text = readFileSync(file, 'utf8');
