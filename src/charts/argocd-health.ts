@@ -65,7 +65,7 @@ for _, c in ipairs(status.conditions) do
 end
 
 local model = status.modelStatus
-if model ~= nil and model.transitionStatus ~= nil and model.transitionStatus ~= "UpToDate" and model.transitionStatus ~= "InProgress" then
+if model ~= nil and model.transitionStatus ~= nil and model.transitionStatus ~= "" and model.transitionStatus ~= "UpToDate" and model.transitionStatus ~= "InProgress" then
   local failure = model.lastFailureInfo
   local why = ""
   if failure ~= nil then why = ": " .. tostring(failure.reason) .. (failure.message and (" " .. failure.message) or "") end

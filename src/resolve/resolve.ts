@@ -527,8 +527,10 @@ export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool,
   const targetCpuUtilizationPercent = Math.round(targetUtilization * 100);
   return {
     kind,
-    // KEDA names its HPA keda-hpa-<scaledobject>.
-    hpaName: kind === 'keda' ? `keda-hpa-${predictor}` : predictor,
+    // KEDA names its HPA keda-hpa-<scaledobject>. Ours must not be named <isvc>-predictor: KServe's HPA
+    // reconciler owns that name even under autoscalerClass external, takes the HPA over and deletes it
+    // (seen in the cluster suite with Argo CD; KServe v0.20 hpa_reconciler).
+    hpaName: kind === 'keda' ? `keda-hpa-${predictor}` : `${predictor}-autoscaler`,
     model: {
       min: replicas.min,
       max: replicas.max,

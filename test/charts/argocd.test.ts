@@ -63,6 +63,7 @@ describe('Argo CD health of an InferenceService (argocd-cm, item 9)', () => {
     ['Ready with Stopped=False (KServe ≥ 0.15 on a running service)', isvc([...allReady, cond('Stopped', 'False')]), 'Healthy'],
     ['Stopped=True', isvc([cond('Ready', 'False'), cond('Stopped', 'True')]), 'Suspended'],
     ['a model that failed to load', isvc([cond('Ready', 'False')], { modelStatus: { transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', message: 'no model.bst' } } }), 'Degraded'],
+    ['an empty transitionStatus while the model loads (seen in the cluster suite)', isvc([cond('Ready', 'False', '2026-12-01T09:59:00Z')], { modelStatus: { transitionStatus: '' } }), 'Progressing'],
     ['status of an older generation', isvc(allReady, { generation: 2, observedGeneration: 1 }), 'Progressing'],
     ['Pending GPU pods within the default deadline (900 s)', isvc([cond('PredictorReady', 'False', '2026-12-01T09:50:00Z', 'Unschedulable'), cond('Ready', 'False', '2026-12-01T09:50:00Z')]), 'Progressing'],
     ['Pending GPU pods past the default deadline', isvc([cond('PredictorReady', 'False', '2026-12-01T09:40:00Z', 'Unschedulable'), cond('Ready', 'False', '2026-12-01T09:40:00Z')]), 'Degraded'],

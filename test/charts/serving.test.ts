@@ -184,6 +184,8 @@ describe('5. CPU autoscaling does what it says', () => {
     for (const { env, server } of cpu) {
       const hpa = find('HorizontalPodAutoscaler', env, server.autoscaling.hpaName, server.namespace);
       expect(hpa.apiVersion).toBe('autoscaling/v2');
+      // KServe's HPA reconciler owns <isvc>-predictor even under autoscalerClass external and deletes it.
+      expect(hpa.metadata.name).not.toBe(server.predictorName);
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: server.predictorName });
       expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([server.replicas.min, server.replicas.max]);
       expect(hpa.spec.behavior).toEqual(server.autoscaling.model.behavior);
