@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { analysisChecks, argoCondition, canaryBinding, TEMPLATE_BINDING, tierTiming, type AnalysisCheck } from '../metrics/index.js';
+import { analysisChecks, argoCondition, canaryBinding, stepCount, TEMPLATE_BINDING, templateCount, tierTiming, type AnalysisCheck } from '../metrics/index.js';
 import type { ResolvedModel, ResolvedPlatform, ResolvedPolicy } from '../resolve/index.js';
 import type { IAnalysisRun } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun';
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
@@ -25,7 +25,7 @@ export const CONSECUTIVE_ERROR_LIMIT = 2;
  */
 function metrics(platform: ResolvedPlatform, model: ResolvedModel, policy: ResolvedPolicy, checks: readonly AnalysisCheck[], step?: number): IAnalysisTemplate['spec']['metrics'] {
   const t = tierTiming(policy, model.tier.name);
-  const count = step === undefined ? Math.max(...t.counts, 1) : (t.counts[step] ?? Math.max(...t.counts, 1));
+  const count = step === undefined || step >= t.counts.length ? templateCount(t) : stepCount(t, step);
   return checks.map((check) => ({
     name: check.name,
     interval: t.interval,

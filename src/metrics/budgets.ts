@@ -11,9 +11,9 @@ export function policyTiers(resolved: ResolvedPlatform): { policy: ResolvedPolic
         const policy = resolved.policies.find((p) => p.name === name);
         if (!policy || policy.steps.length === 0) continue;
         const key = `${policy.name}|${model.tier.name}`;
-        const entry = out.get(key) ?? { policy, tier: model.tier, envs: [] };
+        if (!out.has(key)) out.set(key, { policy, tier: model.tier, envs: [] });
+        const entry = out.get(key)!;
         if (!entry.envs.includes(env.name)) entry.envs.push(env.name);
-        out.set(key, entry);
       }
   return [...out.values()].sort((a, b) => (a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : a.tier.priority > b.tier.priority ? -1 : 1));
 }

@@ -103,7 +103,7 @@ export interface RollbackBudget {
 export function rollbackBudget(t: AnalysisTiming, pauseSeconds: number, kind: RegressionKind, scrapeSeconds: number, path: RollbackPath): RollbackBudget {
   const d = detection(t, pauseSeconds, kind, scrapeSeconds);
   const stages = [
-    { stage: 'detection', seconds: d.worstSeconds ?? Number.POSITIVE_INFINITY },
+    { stage: 'detection', seconds: d.worstSeconds === undefined ? Number.POSITIVE_INFINITY : d.worstSeconds },
     { stage: 'promoter', seconds: path.promoterReactionSeconds },
     { stage: 'check', seconds: path.checkSeconds },
     { stage: 'merge', seconds: path.mergeSeconds },
