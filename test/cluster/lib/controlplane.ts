@@ -88,14 +88,18 @@ export async function startControlPlane(dir: string, bin: Record<string, string>
     { mode: 0o600 },
   );
 
-  procs.start('kube-controller-manager', bin['kube-controller-manager'], [
+  // Flags the controller manager and the scheduler share: one kubeconfig for everything, no leader election, local serving.
+  const componentFlags = async (certDir: string) => [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
     `--authorization-kubeconfig=${kubeconfig}`,
     '--leader-elect=false',
     '--bind-address=127.0.0.1',
     `--secure-port=${await freePort()}`,
-    `--cert-dir=${join(pki, 'kcm')}`,
+    `--cert-dir=${join(pki, certDir)}`,
+  ];
+  procs.start('kube-controller-manager', bin['kube-controller-manager'], [
+    ...(await componentFlags('kcm')),
     `--service-account-private-key-file=${join(pki, 'sa.key')}`,
     `--root-ca-file=${join(pki, 'apiserver', 'apiserver.crt')}`,
     '--use-service-account-credentials=false',
@@ -106,13 +110,7 @@ export async function startControlPlane(dir: string, bin: Record<string, string>
     '--v=1',
   ]);
   procs.start('kube-scheduler', bin['kube-scheduler'], [
-    `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    '--leader-elect=false',
-    '--bind-address=127.0.0.1',
-    `--secure-port=${await freePort()}`,
-    `--cert-dir=${join(pki, 'scheduler')}`,
+    ...(await componentFlags('scheduler')),
     '--v=1',
   ]);
   // The default namespace and service account exist once the controller manager runs.
