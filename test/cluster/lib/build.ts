@@ -50,6 +50,7 @@ export const components: Readonly<Record<string, Component>> = {
   kserve: { module: 'kserve', binaries: { 'kserve-manager': 'github.com/kserve/kserve/cmd/manager' } },
   keda: { module: 'keda', binaries: { 'keda-operator': 'github.com/kedacore/keda/v2/cmd/operator' } },
   rollouts: { module: 'rollouts', binaries: { 'rollouts-controller': 'github.com/argoproj/argo-rollouts/cmd/rollouts-controller' } },
+  contour: { module: 'contour', binaries: { contour: 'github.com/projectcontour/contour/cmd/contour' } },
   argocd: { module: 'argocd', ldflags: argocdVersionFlags, binaries: { argocd: 'github.com/argoproj/argo-cd/v3/cmd' } },
 };
 

@@ -7,6 +7,7 @@ import { startKeda, startKServe, startRollouts } from './controllers.js';
 import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { crdSources, installCrds, sharedCrdDir } from './crds.js';
 import type { KubeObject } from './kube.js';
+import { startGateway, type GatewayRef } from './gateway.js';
 import { Exporter, startPrometheus } from './metrics.js';
 import { createNodes, nodeObjects, startKwok } from './nodes.js';
 import { observe, type Observation } from './observe.js';
@@ -124,6 +125,9 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
   await startKServe(dir, cp, options.bin, procs, deploymentModeOf(manifests));
   await startKeda(dir, cp, options.bin, procs);
   await startRollouts(cp, options.bin, procs);
+  const gateway = platform.gateways[env];
+  await startGateway(dir, cp, options.bin, procs, gateway);
+  log(`${env}: Contour serves Gateway ${gateway.namespace}/${gateway.name}`);
   // Argo CD's own namespace belongs to the Argo CD installation, not to the generated output.
   await cp.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
   await sleep(3000); // let the controllers' informers sync before the first objects arrive
@@ -150,7 +154,7 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
   }
   options.onApplied?.();
 
-  const observation = await waitReconciled(cp, applied, pools, options.readyTimeoutMs, procs, log, env);
+  const observation = await waitReconciled(cp, applied, pools, gateway, options.readyTimeoutMs, procs, log, env);
   const tReconciled = Date.now();
 
   const analysis: AnalysisVerdict[] = [];
@@ -270,7 +274,7 @@ async function waitNodesReady(cp: ControlPlane, count: number, procs: Processes)
  * Waits until every InferenceService is Ready, every pod is Ready or cannot be scheduled, and KEDA made an
  * HPA per ScaledObject, or the deadline passes; then observes once more.
  */
-async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], pools: PlatformView['pools'][string], timeoutMs: number, procs: Processes, log: (l: string) => void, env: string): Promise<Observation> {
+async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], pools: PlatformView['pools'][string], gateway: GatewayRef, timeoutMs: number, procs: Processes, log: (l: string) => void, env: string): Promise<Observation> {
   const deadline = Date.now() + timeoutMs;
   const scaled = applied.filter((a) => a.object.kind === 'ScaledObject').length;
   let last = '';
@@ -299,5 +303,5 @@ async function waitReconciled(cp: ControlPlane, applied: readonly Manifest[], po
     if ((settled && unschedulable === 0 && readyIsvc === isvcs.length) || (settled && unschedulable > 0 && waited > 60_000) || stuck || Date.now() > deadline) break;
     await sleep(3000);
   }
-  return observe(cp, applied, pools);
+  return observe(cp, applied, pools, gateway);
 }

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { moduleDir } from './build.js';
+import { gatewayCrdSources } from './gateway.js';
 import type { ControlPlane } from './controlplane.js';
 import type { KubeObject } from './kube.js';
 import { waitFor } from './proc.js';
@@ -40,7 +41,7 @@ export function crdSources(sharedDir: string): CrdSource[] {
   }));
   const argocdDir = join(moduleDir('manifests', 'github.com/argoproj/argo-cd/v3'), 'manifests', 'crds');
   const argocd = ['application-crd.yaml', 'appproject-crd.yaml', 'applicationset-crd.yaml'].map((f) => ({ file: join(argocdDir, f), from: 'github.com/argoproj/argo-cd/v3 manifests/crds' }));
-  return [...shared, ...kserveRest, ...rolloutsRest, ...keda, ...prom, ...argocd];
+  return [...shared, ...kserveRest, ...rolloutsRest, ...keda, ...prom, ...argocd, ...gatewayCrdSources(have)];
 }
 
 /** Creates every CRD and waits until each is Established. */

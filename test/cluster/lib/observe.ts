@@ -1,6 +1,7 @@
 // What the controllers did: InferenceServices, pods per pool, references, HPAs, AnalysisRuns.
 import type { Manifest } from './apply.js';
 import type { ControlPlane } from './controlplane.js';
+import { routeStatuses, type GatewayRef, type RouteStatus } from './gateway.js';
 import type { KubeObject } from './kube.js';
 import { selectors, materialise } from './metrics.js';
 import { POOL_LABEL } from './nodes.js';
@@ -24,6 +25,8 @@ export interface Observation {
   /** Pods the API server refused to create for a ReplicaSet (admission: quota, PodSecurity, webhooks), in its words. */
   podsRefused: { replicaSet: string; message: string }[];
   hpas: { scaledObject: string; hpa?: string; behaviourMatches: boolean; detail?: string }[];
+  /** Every applied HTTPRoute as the Gateway implementation (Contour) reported it. */
+  routes: RouteStatus[];
 }
 
 const ready = (o: any, type = 'Ready') => o.status?.conditions?.some((c: any) => c.type === type && c.status === 'True') ?? false;
@@ -36,7 +39,7 @@ function poolOf(nodeSelector: Record<string, string> | undefined, pools: readonl
 }
 
 /** Pods of the applied namespaces that belong to InferenceServices. */
-export async function observe(cp: ControlPlane, manifests: readonly Manifest[], pools: readonly Pool[]): Promise<Observation> {
+export async function observe(cp: ControlPlane, manifests: readonly Manifest[], pools: readonly Pool[], gateway: GatewayRef): Promise<Observation> {
   const k = cp.kube;
   const isvcs = await k.list('serving.kserve.io/v1beta1', 'InferenceService');
   const notReady = isvcs
@@ -141,7 +144,12 @@ export async function observe(cp: ControlPlane, manifests: readonly Manifest[], 
   for (const rs of (await k.list('apps/v1', 'ReplicaSet')) as any[]) {
     for (const c of rs.status?.conditions ?? []) if (c.type === 'ReplicaFailure' && c.status === 'True') podsRefused.push({ replicaSet: nsName(rs), message: c.message });
   }
+  const statuses = await routeStatuses(cp, gateway);
+  const routes = manifests
+    .filter((m) => m.object.kind === 'HTTPRoute')
+    .map(({ object: r }) => statuses.find((x) => x.namespace === r.metadata.namespace && x.name === r.metadata.name) ?? { namespace: r.metadata.namespace!, name: r.metadata.name, accepted: false, resolvedRefs: false, message: 'not in the cluster' });
   return {
+    routes,
     podsRefused,
     inferenceServices: { total: isvcs.length, ready: isvcs.length - notReady.length, notReady },
     pods: { total: pods.length, ready: readyCount, pending: pendingCount, byPool, pendingPods },

@@ -18,6 +18,8 @@ export interface Pool {
 export interface PlatformView {
   readonly environments: readonly string[];
   readonly pools: Readonly<Record<string, readonly Pool[]>>;
+  /** The Gateway each environment's HTTPRoutes attach to (the platform provides it). */
+  readonly gateways: Readonly<Record<string, { readonly name: string; readonly namespace: string }>>;
   /** Error diagnostics of load and validation, as `code: message`. */
   readonly errors: readonly string[];
   /** Files `synth` would write, rendered even when validation reports errors ("forced"). */
@@ -31,7 +33,9 @@ export async function readPlatform(root: string): Promise<PlatformView> {
   const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
   const resolved = resolvePlatform(loaded.definitions);
   const pools: Record<string, Pool[]> = {};
+  const gateways: Record<string, { name: string; namespace: string }> = {};
   for (const env of resolved.environments) {
+    gateways[env.name] = { name: env.gateway.name, namespace: env.gateway.namespace };
     pools[env.name] = env.pools.map((p) => ({
       name: p.name,
       kind: p.kind,
@@ -43,5 +47,5 @@ export async function readPlatform(root: string): Promise<PlatformView> {
       memoryGiBPerNode: p.memoryGiBPerNode,
     }));
   }
-  return { environments: resolved.environments.map((e) => e.name), pools, errors, files: renderPlatform(resolved) };
+  return { environments: resolved.environments.map((e) => e.name), pools, gateways, errors, files: renderPlatform(resolved) };
 }

@@ -19,6 +19,7 @@ export interface JsonReport {
   unresolved: string[];
   podsRefused: RunResult['observation']['podsRefused'];
   hpas: RunResult['observation']['hpas'];
+  routes: RunResult['observation']['routes'];
   analysis: { name: string; namespace: string; series: string; verdict: string; seconds: number; secondsFromErrors?: number; message?: string }[];
   prometheusRewrites: RunResult['rewrites'];
   checks: Check[];
@@ -39,6 +40,11 @@ export function verifyChecks(r: RunResult, analysisWaited: boolean): Check[] {
     },
     { name: 'no pod refused by admission (ResourceQuota, PodSecurity, webhooks)', ok: o.podsRefused.length === 0, detail: o.podsRefused.length ? `${o.podsRefused.length} ReplicaSets` : undefined },
     { name: 'every reference resolves (backendRefs, scale targets, PodMonitor selectors, analysis selectors)', ok: o.unresolved.length === 0, detail: o.unresolved.length ? `${o.unresolved.length} unresolved` : undefined },
+    {
+      name: 'every HTTPRoute Accepted by the Gateway (Contour) with its backends resolved',
+      ok: o.routes.every((x) => x.accepted && x.resolvedRefs),
+      detail: `${o.routes.filter((x) => x.accepted && x.resolvedRefs).length}/${o.routes.length}${o.routes.filter((x) => !(x.accepted && x.resolvedRefs)).slice(0, 3).map((x) => `; ${x.namespace}/${x.name}: ${x.message}`).join('')}`,
+    },
     { name: 'KEDA made an HPA with the emitted behaviour per ScaledObject', ok: o.hpas.every((h) => h.behaviourMatches), detail: `${o.hpas.filter((h) => h.behaviourMatches).length}/${o.hpas.length}` },
     { name: 'no component crashed', ok: r.crashed.length === 0, detail: r.crashed.map((c) => c.split('\n')[0]).join('; ') || undefined },
   ];
@@ -65,6 +71,7 @@ export function toJson(r: RunResult, checks: readonly Check[], build: Record<str
     unresolved: r.observation.unresolved,
     podsRefused: r.observation.podsRefused,
     hpas: r.observation.hpas,
+    routes: r.observation.routes,
     analysis: r.analysis.map((a) => ({ name: a.name, namespace: a.namespace, series: a.series, verdict: a.phase, seconds: a.seconds, secondsFromErrors: a.secondsFromErrors, message: a.message })),
     prometheusRewrites: r.rewrites,
     checks: [...checks],
@@ -102,6 +109,9 @@ export function toText(j: JsonReport): string {
     out.push('\nunresolved references:');
     for (const u of j.unresolved) out.push(`  ${u}`);
   }
+  const refused = j.routes.filter((x) => !(x.accepted && x.resolvedRefs));
+  out.push(`\nHTTPRoutes Accepted with backends resolved by Contour: ${j.routes.length - refused.length}/${j.routes.length}`);
+  for (const x of refused) out.push(`  ${x.namespace}/${x.name}: ${x.message}`);
   if (j.hpas.length) {
     out.push('');
     out.push(table([['ScaledObject', 'HPA', 'behaviour'], ...j.hpas.map((h) => [h.scaledObject, h.hpa ?? '-', h.behaviourMatches ? 'as emitted' : `differs: ${h.detail}`])]));
