@@ -27,6 +27,8 @@ export interface ArgoCdOptions {
   readonly procs: Processes;
   /** URLs of the Git repositories Argo CD may read (one repository Secret each). */
   readonly repositories: readonly string[];
+  /** The repositories serve HTTPS with a self-signed certificate (the repository Secret's `insecure: "true"`). */
+  readonly insecureRepositories?: boolean;
   /** Extra argocd-cm data (health customizations and other settings). */
   readonly config?: Readonly<Record<string, string>>;
   /** Create the `default` AppProject as argocd-server would (default true); false checks that nothing needs it. */
@@ -203,7 +205,7 @@ export async function startArgoCd(o: ArgoCdOptions): Promise<ArgoCd> {
       kind: 'Secret',
       metadata: { name: `repo-suite-${i}`, namespace: ns, labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
       type: 'Opaque',
-      data: { type: b64('git'), url: b64(url) },
+      data: { type: b64('git'), url: b64(url), ...(o.insecureRepositories ? { insecure: b64('true') } : {}) },
     });
   }
   if (o.defaultProject ?? true) await kube.apply(defaultProject(ns));

@@ -111,27 +111,8 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
   const healthyUrl = await startPrometheus('prometheus-healthy', dir, await healthy.listen(), procs);
   const faultyUrl = options.faultyCopy ? await startPrometheus('prometheus-errors', dir, await faulty.listen(), procs) : undefined;
 
-  log(`${env}: starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler`);
-  const cp = await startControlPlane(dir, options.bin, procs);
-  const crds = await installCrds(cp, crdSources(sharedCrdDir(options.root)));
-  log(`${env}: ${crds.length} CRDs established`);
-  await startKwok(dir, cp, options.bin, procs);
-  const nodes = nodeObjects(pools);
-  await createNodes(cp, nodes);
-  await waitNodesReady(cp, nodes.length, procs);
-  const nodeCount: Record<string, number> = {};
-  for (const p of pools) nodeCount[p.name] = p.nodes;
-  log(`${env}: ${nodes.length} kwok nodes Ready (${Object.entries(nodeCount).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
-  await startKServe(dir, cp, options.bin, procs, deploymentModeOf(manifests));
-  await startKeda(dir, cp, options.bin, procs);
-  await startRollouts(cp, options.bin, procs);
   const gateway = platform.gateways[env];
-  await startGateway(dir, cp, options.bin, procs, gateway);
-  log(`${env}: Contour serves Gateway ${gateway.namespace}/${gateway.name}`);
-  // Argo CD's own namespace belongs to the Argo CD installation, not to the generated output.
-  await cp.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
-  await sleep(3000); // let the controllers' informers sync before the first objects arrive
-  procs.assertRunning();
+  const { cp, nodeCount } = await startCluster({ dir, procs, bin: options.bin, root: options.root, env, pools, gateway, deploymentMode: deploymentModeOf(manifests), log });
   const tStarted = Date.now();
 
   const rewrites: Rewrite[] = [];
@@ -213,16 +194,54 @@ async function run(options: RunOptions, dir: string, procs: Processes, exporters
   };
 }
 
+export interface StartOptions {
+  readonly dir: string;
+  readonly procs: Processes;
+  readonly bin: Record<string, string>;
+  readonly root: string;
+  readonly env: string;
+  readonly pools: PlatformView['pools'][string];
+  readonly gateway: GatewayRef;
+  readonly deploymentMode: string;
+  readonly log: (line: string) => void;
+}
+
+/** The control plane, the CRDs, kwok nodes for the environment's pools, and the controllers (KServe, KEDA, Argo Rollouts, Contour). */
+export async function startCluster(o: StartOptions): Promise<{ cp: ControlPlane; nodeCount: Record<string, number> }> {
+  const { env, log, procs } = o;
+  log(`${env}: starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler`);
+  const cp = await startControlPlane(o.dir, o.bin, procs);
+  const crds = await installCrds(cp, crdSources(sharedCrdDir(o.root)));
+  log(`${env}: ${crds.length} CRDs established`);
+  await startKwok(o.dir, cp, o.bin, procs);
+  const nodes = nodeObjects(o.pools);
+  await createNodes(cp, nodes);
+  await waitNodesReady(cp, nodes.length, procs);
+  const nodeCount: Record<string, number> = {};
+  for (const p of o.pools) nodeCount[p.name] = p.nodes;
+  log(`${env}: ${nodes.length} kwok nodes Ready (${Object.entries(nodeCount).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+  await startKServe(o.dir, cp, o.bin, procs, o.deploymentMode);
+  await startKeda(o.dir, cp, o.bin, procs);
+  await startRollouts(cp, o.bin, procs);
+  await startGateway(o.dir, cp, o.bin, procs, o.gateway);
+  log(`${env}: Contour serves Gateway ${o.gateway.namespace}/${o.gateway.name}`);
+  // Argo CD's own namespace belongs to the Argo CD installation, not to the generated output.
+  await cp.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
+  await sleep(3000); // let the controllers' informers sync before the first objects arrive
+  procs.assertRunning();
+  return { cp, nodeCount };
+}
+
 const round = (n: number) => Math.round(n * 10) / 10;
 
-function queries(o: KubeObject): string[] {
+export function queries(o: KubeObject): string[] {
   const spec = o.spec as any;
   if (o.kind === 'AnalysisRun') return (spec?.metrics ?? []).map((m: any) => m.provider?.prometheus?.query).filter(Boolean);
   if (o.kind === 'ScaledObject') return (spec?.triggers ?? []).filter((t: any) => t.type === 'prometheus').map((t: any) => t.metadata?.query).filter(Boolean);
   return [];
 }
 
-function deploymentModeOf(manifests: readonly Manifest[]): string {
+export function deploymentModeOf(manifests: readonly Manifest[]): string {
   const modes = manifests.map((m) => m.object.metadata.annotations?.['serving.kserve.io/deploymentMode']).filter(Boolean);
   return modes[0] ?? 'Standard';
 }

@@ -53,6 +53,8 @@ export class Exporter {
   private readonly started = Date.now();
   /** Epoch ms when errors started (undefined: healthy). */
   errorsFrom?: number;
+  /** With errors: only the series that carry this label value err (e.g. the canary's workload); undefined: all. */
+  private errorsOnly?: { readonly label: string; readonly value: string };
   private server?: Server;
   port = 0;
 
@@ -74,8 +76,9 @@ export class Exporter {
     }
   }
 
-  /** Starts errors now (the faulty exporter's switch); returns the instant. */
-  startErrors(): number {
+  /** Starts errors now (the faulty exporter's switch), on every series or only those with `only`'s label value; returns the instant. */
+  startErrors(only?: { readonly label: string; readonly value: string }): number {
+    this.errorsOnly = only;
     this.errorsFrom = Date.now();
     return this.errorsFrom;
   }
@@ -84,7 +87,8 @@ export class Exporter {
     const seconds = (now - this.started) / 1000;
     const errorSeconds = this.errorsFrom ? Math.max(0, (now - this.errorsFrom) / 1000) : 0;
     const total = TRAFFIC.rps * seconds;
-    const errors = TRAFFIC.rps * TRAFFIC.errorShare * errorSeconds;
+    const allErrors = TRAFFIC.rps * TRAFFIC.errorShare * errorSeconds;
+    const errorsOf = (labels: Record<string, string>) => (!this.errorsOnly || labels[this.errorsOnly.label] === this.errorsOnly.value ? allErrors : 0);
     const lines: string[] = [];
     const fmt = (labels: Record<string, string>) =>
       Object.entries(labels)
@@ -109,8 +113,8 @@ export class Exporter {
       if (s.kind === 'bucket') {
         for (const [le, share] of TRAFFIC.latency) lines.push(`${s.metric}{${fmt({ ...s.labels, le: String(le) })}} ${(total * share).toFixed(3)}`);
         lines.push(`${s.metric}{${fmt({ ...s.labels, le: '+Inf' })}} ${total.toFixed(3)}`);
-      } else if (s.kind === 'ok') lines.push(`${s.metric}{${fmt(s.labels)}} ${(total - errors).toFixed(3)}`);
-      else if (s.kind === 'error') lines.push(`${s.metric}{${fmt(s.labels)}} ${errors.toFixed(3)}`);
+      } else if (s.kind === 'ok') lines.push(`${s.metric}{${fmt(s.labels)}} ${(total - errorsOf(s.labels)).toFixed(3)}`);
+      else if (s.kind === 'error') lines.push(`${s.metric}{${fmt(s.labels)}} ${errorsOf(s.labels).toFixed(3)}`);
       else if (s.kind === 'counter') {
         // Outcome counters (e.g. decisions): the selected outcome is the healthy majority.
         lines.push(`${s.metric}{${fmt(s.labels)}} ${(total * TRAFFIC.approveShare).toFixed(3)}`);
