@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(`[cluster ${new Date().toISOString().slice(11, 19)}] ${line}`);
-  const built = await buildAll(log, ['argocd', 'build', 'drill'].includes(args.command) ? ['argocd'] : []);
+  const built = await buildAll(log, ['argocd', 'build', 'drill', 'test'].includes(args.command) ? ['argocd'] : []);
   if (args.command === 'build') {
     log(`binaries in ${built.cacheDir}`);
     return 0;

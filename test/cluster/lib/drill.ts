@@ -124,7 +124,7 @@ function platformFile(root: string): string {
   return join('policies', found);
 }
 
-function pickModel(canaries: readonly DrillModel[], o: DrillOptions): DrillModel {
+function pickModel(canaries: readonly DrillModel[], o: Pick<DrillOptions, 'env' | 'model'>): DrillModel {
   const fits = canaries.filter((c) => (!o.env || c.env === o.env) && (!o.model || c.id === o.model));
   if (fits.length === 0) {
     const have = canaries.map((c) => `${c.id} ${c.canary.version} in ${c.env}`).join(', ') || 'none';
@@ -155,6 +155,14 @@ function canaryWeight(route: any, canaryService: string): number {
 }
 
 export async function runDrill(o: DrillOptions, built: BuildResult): Promise<number> {
+  const report = await drillReport(o, built);
+  if (o.json) console.log(JSON.stringify(report, null, 2));
+  else console.log(drillText(report));
+  return report.ok ? 0 : 1;
+}
+
+/** Runs the drill and returns its report (the scenarios of `npm run cluster -- test` print it with theirs). */
+export async function drillReport(o: Omit<DrillOptions, 'json'>, built: BuildResult): Promise<DrillReport> {
   const t0 = Date.now();
   const view = await readDrillView(o.root);
   if (view.errors.length) throw new DrillError(`the tree at ${o.root} does not validate: ${view.errors.slice(0, 3).join('; ')}`);
@@ -192,13 +200,11 @@ export async function runDrill(o: DrillOptions, built: BuildResult): Promise<num
     if (process.env.MODELPLANE_CLUSTER_KEEP) o.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
-  if (o.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(drillText(report));
-  return report.ok ? 0 : 1;
+  return report;
 }
 
 async function drill(
-  o: DrillOptions,
+  o: Omit<DrillOptions, 'json'>,
   built: BuildResult,
   target: DrillModel,
   platform: Awaited<ReturnType<typeof readPlatform>>,

@@ -2,7 +2,8 @@
 //  - verify every environment (objects accepted, reconciled, Ready, references resolve, KEDA HPAs);
 //  - the canary's AnalysisRun: Successful on healthy series, Failed on a copy with 5 % errors;
 //  - a platform one GPU node short: `validate` refuses it, and forced into the cluster exactly
-//    the pods that do not fit stay Pending.
+//    the pods that do not fit stay Pending;
+//  - the drill (lib/drill.ts): a canary released through Argo CD, errors, the watcher's rollback, timed.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { readManifests } from './apply.js';
 import type { BuildResult } from './build.js';
 import { runCluster, type RunResult } from './cluster.js';
+import { drillReport, drillText } from './drill.js';
 import type { Pool } from './platform.js';
 import { readPlatform } from './platform.js';
 import { toJson, toText, verifyChecks, type Check } from './report.js';
@@ -59,6 +61,16 @@ export async function runScenarios(root: string, built: BuildResult, log: (l: st
       await gpuShort(root, built, log, record, outcomes);
     } catch (e) {
       outcomes.push({ scenario: 'one GPU node short', checks: [{ name: 'scenario run', ok: false, detail: (e as Error).message }] });
+    }
+    // The rollback loop on Argo CD, when the tree has a canary in flight.
+    if (platform.environments.some((e) => readManifests(join(root, 'generated', e)).some((m) => m.object.kind === 'AnalysisRun'))) {
+      try {
+        const report = await drillReport({ root, healthy: false, log }, built);
+        console.log(drillText(report) + '\n');
+        outcomes.push({ scenario: `drill: ${report.model} in ${report.env}`, checks: [...report.checks, { name: 'rollback total (first bad sample to the HTTPRoute on stable)', ok: report.totalSeconds !== undefined, detail: `${report.totalSeconds} s` }] });
+      } catch (e) {
+        outcomes.push({ scenario: 'drill', checks: [{ name: 'drill run', ok: false, detail: (e as Error).message.split('\n').slice(0, 6).join(' | ') }] });
+      }
     }
   })();
   await Promise.all([main, rest]);
