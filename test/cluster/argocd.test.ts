@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifests, type Rewrite } from './lib/apply.js';
-import { GitRepo, stateOf } from './lib/argocd.js';
-import { IN_CLUSTER, rewriteForSuite } from './lib/argocd-scenario.js';
+import { GitRepo, stateOf, type AppState } from './lib/argocd.js';
+import { healthyButAnalysing, IN_CLUSTER, rewriteForSuite } from './lib/argocd-scenario.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const prod = readManifests(join(root, 'generated', 'prod'));
@@ -110,5 +110,25 @@ describe('stateOf', () => {
       'AnalysisRun/ar OutOfSync -',
     ]);
     expect(s.syncFailures).toEqual([{ kind: 'ConfigMap', namespace: 'risk-prod', name: 'c', status: 'SyncFailed', message: 'denied' }]);
+  });
+});
+
+describe('Applications Progressing on a running canary analysis', () => {
+  const app = (name: string, health: string, problems: AppState['problems'], sync = 'Synced'): AppState => ({ name, project: 'p', sync, health, conditions: [], problems, syncFailures: [] });
+  const model = app('fraud-detector-prod', 'Progressing', [{ kind: 'AnalysisRun', namespace: 'risk-prod', name: 'fraud-detector-v4-2-0-s1', status: 'Synced', health: 'Progressing', message: 'Analysis run is running' }]);
+  const root = app('modelplane-prod', 'Progressing', [{ kind: 'Application', namespace: 'argocd', name: 'fraud-detector-prod', status: 'Synced', health: 'Progressing' }]);
+
+  it('counts a model whose only unhealthy resource is its running AnalysisRun, and its parent, as settled', () => {
+    expect(healthyButAnalysing(model, [model, root])).toBe(true);
+    expect(healthyButAnalysing(root, [model, root])).toBe(true);
+  });
+
+  it('does not excuse anything else: a Progressing InferenceService, an OutOfSync run, a Degraded run, a missing child', () => {
+    const isvc = app('m', 'Progressing', [...model.problems, { kind: 'InferenceService', namespace: 'n', name: 'i', status: 'Synced', health: 'Progressing' }]);
+    expect(healthyButAnalysing(isvc, [isvc])).toBe(false);
+    expect(healthyButAnalysing(app('m', 'Progressing', [{ ...model.problems[0], status: 'OutOfSync' }]), [])).toBe(false);
+    expect(healthyButAnalysing(app('m', 'Degraded', [{ ...model.problems[0], health: 'Degraded' }]), [])).toBe(false);
+    expect(healthyButAnalysing(root, [root])).toBe(false);
+    expect(healthyButAnalysing(app('m', 'Progressing', []), [])).toBe(false);
   });
 });

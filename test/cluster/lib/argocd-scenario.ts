@@ -232,15 +232,15 @@ function deliverWithArgoCd(o: DeliverOptions) {
       raw = await argo.apps();
       states = expected.map((n) => raw.find((a) => a.metadata.name === n)).map((a, i) => (a ? stateOf(a) : missingApp(expected[i])));
       const synced = states.filter((s) => s.sync === 'Synced').length;
-      const healthy = states.filter((s) => s.health === 'Healthy').length;
+      const healthy = states.filter((s) => healthyButAnalysing(s, states)).length;
       const running = states.filter((s) => s.operation?.phase === 'Running').length;
-      const now = `argocd: Applications ${states.length - states.filter((s) => s.sync === 'absent').length}/${expected.length} present, Synced ${synced}, Healthy ${healthy}, syncing ${running}`;
+      const now = `argocd: Applications ${states.length - states.filter((s) => s.sync === 'absent').length}/${expected.length} present, Synced ${synced}, Healthy (or analysing) ${healthy}, syncing ${running}`;
       if (now !== line) log(now);
       line = now;
       if ((synced === expected.length && healthy === expected.length && running === 0) || Date.now() > deadline) break;
       await sleep(3000);
     }
-    for (const s of states.filter((x) => x.sync !== 'Synced' || x.health !== 'Healthy')) log(`argocd: ${describe(s)}`);
+    for (const s of states.filter((x) => x.sync !== 'Synced' || !healthyButAnalysing(x, states))) log(`argocd: ${describe(s)}`);
     const others = otherEnvironments.map((n) => raw.find((a) => a.metadata.name === n)).map((a, i) => (a ? describe(stateOf(a)) : `${otherEnvironments[i]}: absent`));
     // The health Argo CD gave the kinds the generated argocd-cm customizes (its messages show whose check ran).
     const customized = new Set(healthCustomizations.filter((k) => k.startsWith('resource.customizations.health.')).map((k) => k.slice('resource.customizations.health.'.length)));
@@ -314,13 +314,37 @@ async function firstWords(argo: ArgoCd, name: string, procs: Processes): Promise
   return app?.status ? app : undefined;
 }
 
+/**
+ * Healthy, or Progressing only because a canary step's AnalysisRun is still running (Argo CD's built-in
+ * AnalysisRun health: Progressing until it finishes, which is a whole step) or because such an Application
+ * is one of its resources.
+ */
+export function healthyButAnalysing(s: AppState, all: readonly AppState[], seen: ReadonlySet<string> = new Set()): boolean {
+  if (s.health === 'Healthy') return true;
+  if (s.health !== 'Progressing' || s.sync !== 'Synced' || seen.has(s.name)) return false;
+  const unhealthy = s.problems.filter((p) => p.health !== 'Healthy' || p.status !== 'Synced');
+  return (
+    unhealthy.length > 0 &&
+    unhealthy.every((p) => {
+      if (p.kind === 'AnalysisRun') return p.status === 'Synced' && p.health === 'Progressing';
+      const child = p.kind === 'Application' ? all.find((x) => x.name === p.name) : undefined;
+      return !!child && p.status === 'Synced' && healthyButAnalysing(child, all, new Set([...seen, s.name]));
+    })
+  );
+}
+
 export function argocdChecks(a: ArgoCdReport): Check[] {
-  const bad = a.apps.filter((s) => s.sync !== 'Synced' || s.health !== 'Healthy');
+  const analysing = a.apps.filter((s) => s.health !== 'Healthy' && healthyButAnalysing(s, a.apps));
+  const bad = a.apps.filter((s) => s.sync !== 'Synced' || !healthyButAnalysing(s, a.apps));
   const problems = a.apps.flatMap((s) => s.problems.filter((p) => p.status === 'OutOfSync' || p.health === 'Degraded').map((p) => `${s.name}: ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${p.status}/${p.health ?? '-'}${p.message ? `: ${p.message}` : ''}`));
   return [
     { name: `bootstrap with \`${a.bootstrap.command}\` alone, as the README says`, ok: a.bootstrap.asReadme, detail: a.bootstrap.asReadme ? undefined : a.bootstrap.applications.filter((b) => !b.startedSync).map((b) => `Argo CD: ${b.controllerSaid}`).join(' | ') || 'no bootstrap Application' },
     { name: 'every Application Synced', ok: a.apps.length > 0 && a.apps.every((s) => s.sync === 'Synced'), detail: `${a.apps.filter((s) => s.sync === 'Synced').length}/${a.apps.length}` },
-    { name: 'every Application Healthy', ok: a.apps.length > 0 && a.apps.every((s) => s.health === 'Healthy'), detail: `${a.apps.filter((s) => s.health === 'Healthy').length}/${a.apps.length}${bad.length ? `; ${bad.slice(0, 3).map((s) => describe(s)).join(' | ')}` : ''}` },
+    {
+      name: "every Application Healthy (or Progressing only on a canary step's running AnalysisRun)",
+      ok: a.apps.length > 0 && a.apps.every((s) => healthyButAnalysing(s, a.apps)),
+      detail: `${a.apps.filter((s) => s.health === 'Healthy').length}/${a.apps.length} Healthy${analysing.length ? `, ${analysing.map((s) => s.name).join(', ')} Progressing on a running AnalysisRun` : ''}${bad.length ? `; ${bad.slice(0, 3).map((s) => describe(s)).join(' | ')}` : ''}`,
+    },
     { name: 'sync waves in order (creation times) and every wave applied', ok: a.waves.every((w) => w.honoured) && a.notApplied.length === 0, detail: a.waves.filter((w) => w.detail !== 'in order').map((w) => `${w.app}: ${w.detail}`).slice(0, 4).join(' | ') || undefined },
     { name: 'no Degraded or OutOfSync resource', ok: problems.length === 0, detail: problems.slice(0, 4).join(' | ') || undefined },
   ];
