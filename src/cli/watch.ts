@@ -58,13 +58,16 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
     await refresh();
     await promoteCommand({ root: o.root, env: o.env, model, delivery, statuses, refreshKubeconfig: o.refreshKubeconfig }, output);
   };
+  /** The runs of each namespace and the list's resourceVersion, which the watch starts from (nothing between the two is missed). */
   const listAll = async (namespaces: readonly string[]) => {
     const items: unknown[] = [];
+    const versions = new Map<string, string | undefined>();
     for (const namespace of namespaces) {
-      const list = (await api.listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace, plural: 'analysisruns' })) as { items?: unknown[] };
+      const list = (await api.listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace, plural: 'analysisruns' })) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
       items.push(...(list.items ?? []));
+      versions.set(namespace, list.metadata?.resourceVersion);
     }
-    return new Map(parseAnalysisRuns({ items }).map((r) => [r.name, r]));
+    return { statuses: new Map(parseAnalysisRuns({ items }).map((r) => [r.name, r])), versions };
   };
 
   // Local commits (--no-pr) of every decision start from the branch the watch started on.
@@ -72,11 +75,13 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
   let backoff = 1000;
   while (!o.signal.aborted) {
     let namespaces: string[];
+    let versions: ReadonlyMap<string, string | undefined>;
     try {
       await refresh();
       namespaces = [...new Set((await current()).map((m) => m.namespace))].sort();
-      const statuses = await listAll(namespaces);
-      await enqueue(() => decideFor(o.model, statuses));
+      const listed = await listAll(namespaces);
+      versions = listed.versions;
+      await enqueue(() => decideFor(o.model, listed.statuses));
       backoff = 1000;
     } catch (error) {
       if (error instanceof UserFacingError && error.exitCode === ExitCode.failed) throw error;
@@ -86,7 +91,7 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
       continue;
     }
     output.out(`promote --watch: watching AnalysisRuns in ${namespaces.join(', ') || '(no namespace: no canary in flight)'} for ${o.env}`);
-    const ended = await watchNamespaces(config, namespaces, o.signal, (type, object) => {
+    const ended = await watchNamespaces(config, versions, o.signal, (type, object) => {
       if (type !== 'ADDED' && type !== 'MODIFIED') return;
       const [run] = parseAnalysisRuns(object);
       if (!run || !FINISHED.has(run.phase) || handled.has(`${run.name}/${run.phase}`)) return;
@@ -109,11 +114,20 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
   return ExitCode.ok;
 }
 
-/** Watches every namespace until one watch ends or `signal` aborts; resolves with the reason. */
-async function watchNamespaces(config: KubeConfig, namespaces: readonly string[], signal: AbortSignal, onEvent: (type: string, object: unknown) => void): Promise<string | undefined> {
+/**
+ * Watches every namespace (from the resourceVersion of its list) until one watch ends, the API server
+ * sends an ERROR event (e.g. 410 Gone: the version expired), or `signal` aborts; resolves with the reason.
+ */
+async function watchNamespaces(
+  config: KubeConfig,
+  versions: ReadonlyMap<string, string | undefined>,
+  signal: AbortSignal,
+  onEvent: (type: string, object: unknown) => void,
+): Promise<string | undefined> {
   const k8s = await import('@kubernetes/client-node');
   const watch = new k8s.Watch(config);
   const controllers: AbortController[] = [];
+  const namespaces = [...versions.keys()];
   const result = await new Promise<string | undefined>((resolve) => {
     if (namespaces.length === 0) {
       // Nothing to watch: wait for a stop, re-checking the definitions now and then.
@@ -123,8 +137,14 @@ async function watchNamespaces(config: KubeConfig, namespaces: readonly string[]
     }
     signal.addEventListener('abort', () => resolve(undefined), { once: true });
     for (const namespace of namespaces) {
+      const resourceVersion = versions.get(namespace);
+      const handle = (type: string, object: unknown) => {
+        if (type !== 'ERROR') return onEvent(type, object);
+        const status = object as { code?: number; message?: string } | undefined;
+        resolve(`${namespace}: the API server answered ${status?.code ?? 'an error'}: ${status?.message ?? JSON.stringify(object)}`);
+      };
       watch
-        .watch(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/analysisruns`, { allowWatchBookmarks: true }, onEvent, (error: unknown) =>
+        .watch(`/apis/argoproj.io/v1alpha1/namespaces/${namespace}/analysisruns`, { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) }, handle, (error: unknown) =>
           resolve(error ? `${namespace}: ${(error as Error).message ?? String(error)}` : `${namespace}: closed by the server`),
         )
         .then((c) => controllers.push(c), (error: Error) => resolve(`${namespace}: ${error.message}`));

@@ -26,11 +26,12 @@ class FakeApiServer {
   readonly server: Server;
   readonly requests: string[] = [];
   readonly watches: ServerResponse[] = [];
+  private lists = 0;
   private waiters: (() => void)[] = [];
   constructor() {
     this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? ' watch' : ''}`);
+      this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? ` watch from ${url.searchParams.get('resourceVersion') ?? '(none)'}` : ''}`);
       if (url.pathname !== RUNS) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 404 }));
       } else if (url.searchParams.get('watch') === 'true') {
@@ -38,7 +39,7 @@ class FakeApiServer {
         res.flushHeaders();
         this.watches.push(res);
       } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRunList', metadata: { resourceVersion: '1' }, items: [] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRunList', metadata: { resourceVersion: String(++this.lists) }, items: [] }));
       }
       this.waiters.splice(0).forEach((w) => w());
     });
@@ -137,13 +138,20 @@ describe('promote --watch', () => {
       first.destroy();
       const second = await api.watchCount(2);
       expect(stderr).toMatch(/promote --watch: the watch ended/);
-      second.write(event('MODIFIED', 'card-fraud-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)'));
+      // An ERROR event (the API server's Status, e.g. 410 Gone) ends the watch too; the message is printed.
+      second.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', status: 'Failure', code: 410, reason: 'Expired', message: 'too old resource version: 2 (9)' } })}\n`);
+      const third = await api.watchCount(3);
+      expect(stderr).toMatch(/promote --watch: the watch ended \(risk-prod: the API server answered 410: too old resource version: 2 \(9\)\)/);
+      third.write(event('MODIFIED', 'card-fraud-v4-2-0-s1', 'Failed', 'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)'));
       await lineMatching(child, out, /^committed [0-9a-f]{12} on branch modelplane\/rollback\/prod\/card-fraud\/abort-4\.2\.0$/);
       expect(out.text).toMatch(/^promote --watch: AnalysisRun card-fraud-v4-2-0-s1 Failed$/m);
       expect(out.text).toMatch(/^card-fraud \(prod\): rollback: analysis of step 1 ended Failed/m);
       expect(out.text).not.toMatch(/Running/);
       expect(await git('show', 'modelplane/rollback/prod/card-fraud/abort-4.2.0:models/card-fraud.ts')).not.toMatch(/canary:/);
-      expect(api.requests.filter((r) => r === `GET ${RUNS}`).length).toBeGreaterThanOrEqual(2);
+      expect(api.requests.filter((r) => r === `GET ${RUNS}`).length).toBeGreaterThanOrEqual(3);
+      // Each watch starts from the resourceVersion of the list just before it.
+      const watches = api.requests.filter((r) => r.startsWith(`GET ${RUNS} watch`));
+      expect(watches.slice(0, 3)).toEqual([`GET ${RUNS} watch from 1`, `GET ${RUNS} watch from 2`, `GET ${RUNS} watch from 3`]);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out.text).toMatch(/^promote --watch: stopped$/m);
