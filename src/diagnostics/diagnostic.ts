@@ -1,9 +1,9 @@
 import { CATALOGUE, type Code, type CodeEntry, type Severity } from './codes.js';
+import { message, type MessageArgs } from './messages.js';
+import type { FieldPath } from './text.js';
 
 export type { Severity } from './codes.js';
-
-/** A path into a definition, e.g. ['deploy', 'prod', 'canary', 'step']. */
-export type FieldPath = readonly (string | number)[];
+export { type FieldPath, formatPath, formatValue } from './text.js';
 
 /**
  * A problem found in the definitions. Diagnostics are data: validation returns
@@ -21,42 +21,36 @@ export interface Diagnostic {
   readonly column?: number;
 }
 
-/** Where a diagnostic points: a repository-relative file and a field path in it. */
+/** Where a diagnostic points: a repository-relative file, a field path in it, or a position (the loader's, before any path exists). */
 export interface Location {
   readonly file?: string;
   readonly path?: FieldPath;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface DiagnosticOptions {
+  /** Use the code's severity on strict tiers, where it has one. */
+  readonly strict?: boolean;
 }
 
 /**
  * The one constructor of diagnostics: the severity comes from the catalogue
- * (`strict: true` picks the code's severity on strict tiers, where it has one).
+ * (`strict: true` picks the code's severity on strict tiers, where it has
+ * one), the message from the code's template and its typed arguments.
  */
-export function diagnostic(code: Code, at: Location, message: string, options: { readonly strict?: boolean } = {}): Diagnostic {
+export function diagnostic<C extends Code>(code: C, at: Location, args: MessageArgs<C>, options: DiagnosticOptions = {}): Diagnostic {
   const entry: CodeEntry = CATALOGUE[code];
   const severity = options.strict && entry.strict ? entry.strict : entry.severity;
-  return { code, severity, ...(at.file === undefined ? {} : { file: at.file }), ...(at.path === undefined ? {} : { path: at.path }), message };
-}
-
-/** Renders a field path the way users write it: `deploy.prod.canary.step`, `versions[1].artifact`. */
-export function formatPath(path: FieldPath | undefined): string {
-  if (!path || path.length === 0) return '(definition)';
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(part)}]`;
-  }
-  return out;
-}
-
-/** Renders a value in a message: strings quoted, long values shortened, never throws. */
-export function formatValue(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) text = String(value);
-  else if (Array.isArray(value)) text = `[array of ${value.length}]`;
-  else text = 'an object';
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return {
+    code,
+    severity,
+    ...(at.file === undefined ? {} : { file: at.file }),
+    ...(at.path === undefined ? {} : { path: at.path }),
+    ...(at.line === undefined ? {} : { line: at.line }),
+    ...(at.column === undefined ? {} : { column: at.column }),
+    message: message(code, args),
+  };
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

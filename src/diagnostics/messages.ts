@@ -1,37 +1,37 @@
-import type { Code } from './codes.js';
-import { formatValue } from './diagnostic.js';
+import { CATALOGUE, type Code, type CodeEntry } from './codes.js';
 
-/** `'a', 'b'`, or `(none)`. */
-export const quoted = (names: readonly string[]) => names.map((k) => `'${k}'`).join(', ') || '(none)';
-
-/** A name that is not among the known ones: the value written and every valid name. */
-export interface UnknownName {
-  readonly value: unknown;
-  /** Every valid name, in the order to show them. */
-  readonly known: readonly string[];
-}
-
-/** An unknown name, in the words of one reference kind: `pool "x" is not a node pool of the platform: pools are 'a', 'b'`. */
-const unknown = (field: string, what: string, plural: string) => (a: UnknownName & { readonly field?: string }) =>
-  `${a.field ?? field} ${formatValue(a.value)} is not ${what}: ${plural} are ${quoted(a.known)}`;
+type MessagesOf<C extends Code> = (typeof CATALOGUE)[C]['messages'];
+type ParamsOf<T> = T extends (args: infer A) => string ? A : never;
 
 /**
- * Message templates of the most common codes, in the catalogue's terms: typed
- * arguments → the message. Call sites build such diagnostics with
- * `message(code, args)`, so one code reads the same wherever it is found.
+ * The arguments of a message of `C`: the parameters its template declares,
+ * and `messageId` naming the message when it is not `default`. A message is
+ * always built from these; no call site passes its text.
  */
-export const TEMPLATES = {
-  MP3001: unknown('owner', 'a team of the platform', 'teams'),
-  MP3002: unknown('tier', 'a tier of the platform', 'tiers'),
-  MP3003: unknown('pool', 'a node pool of the platform', 'pools'),
-  MP3004: unknown('environment', 'an environment of the platform', 'environments'),
-  MP3005: unknown('policy', 'a rollout policy', 'policies'),
-  MP3006: (a: UnknownName & { readonly role: string }) => `${a.role} version ${formatValue(a.value)} is not in versions: declared versions are ${quoted(a.known)}`,
-} as const satisfies { readonly [C in Code]?: (args: never) => string };
+export type MessageArgs<C extends Code> = C extends Code
+  ? {
+      [M in keyof MessagesOf<C>]: ParamsOf<MessagesOf<C>[M]> & (M extends 'default' ? { readonly messageId?: 'default' } : { readonly messageId: M });
+    }[keyof MessagesOf<C>]
+  : never;
 
-export type Templated = keyof typeof TEMPLATES;
+/** The names of the messages of `C`. */
+export type MessageId<C extends Code> = keyof MessagesOf<C> & string;
 
-/** The message of `code` for `args`. */
-export function message<C extends Templated>(code: C, args: Parameters<(typeof TEMPLATES)[C]>[0]): string {
-  return (TEMPLATES[code] as (a: typeof args) => string)(args);
+/** The message of `code` for `args`, by the code's template. */
+export function message<C extends Code>(code: C, args: MessageArgs<C>): string {
+  // An assertion, not a user error: the types make a string or a missing template impossible.
+  if (typeof args !== 'object' || args === null) throw new TypeError(`bug: ${code} was given ${typeof args} instead of its message arguments`);
+  const entry: CodeEntry = CATALOGUE[code];
+  const id = (args as { readonly messageId?: string }).messageId ?? 'default';
+  const template = entry.messages[id] as ((a: MessageArgs<C>) => string) | undefined;
+  if (!template) throw new TypeError(`bug: ${code} has no message '${id}'`);
+  return template(args);
 }
+
+/**
+ * Codes whose arguments a plain string would satisfy: none. If a template
+ * ever takes no parameters (or only optional ones), this fails to compile,
+ * naming the code, so a raw message string can never stand for arguments.
+ */
+type TakesAString = { [C in Code]: string extends MessageArgs<C> ? C : never }[Code];
+export const NO_CODE_TAKES_A_STRING: [TakesAString] extends [never] ? true : TakesAString = true;

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DefinitionKind } from '../definitions/index.js';
-import { diagnostic, formatPath, type Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from './definitions.js';
 import { bundleDefinitions, type BundleFailure } from './sandbox/bundle.js';
 import { deepFreeze } from './sandbox/freeze.js';
@@ -45,12 +45,7 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
     ...modelFiles.map((file) => ({ file, kind: 'model' as const })),
   ];
   if (!platformFile) {
-    diagnostics.push({
-      code: 'MP1003',
-      severity: 'error',
-      file: 'policies/platform.ts',
-      message: 'policies/platform.ts is missing: declare environments, node pools, teams, tiers and runtimes there with definePlatform({...})',
-    });
+    diagnostics.push(diagnostic('MP1003', { file: 'policies/platform.ts' }, { file: 'policies/platform.ts' }));
   }
 
   const loaded = new Map<string, Loaded<never>>();
@@ -62,12 +57,7 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       diagnostics.push(...bundleDiagnostics(failures));
       // A file that gave neither a bundle nor a failure must not vanish silently (its model's objects would be deleted).
       for (const f of files.filter((f) => !bundles.has(f.file) && !failures.has(f.file))) {
-        diagnostics.push({
-          code: 'MP1001',
-          severity: 'error',
-          file: f.file,
-          message: `${f.file} could not be loaded: it resolves outside the repository (is ${f.file.split('/')[0]}/ or the file a symbolic link?); keep definitions in the repository's own ${f.file.split('/')[0]}/ folder`,
-        });
+        diagnostics.push(diagnostic('MP1001', { file: f.file }, { messageId: 'outside', file: f.file, folder: f.file.split('/')[0] }));
       }
       const toRun = files.filter((f) => bundles.has(f.file));
       const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
@@ -80,7 +70,7 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       const maps = new BundleMaps(realRoot, outdir);
       const blamed = new Set<number>();
       diagnostics.push(...eventDiagnostics(run.events, toRun, maps, blamed));
-      const thrown = new Map<string, { first: Diagnostic; files: string[] }>();
+      const thrown = new Map<string, { first: Thrown; files: string[] }>();
       toRun.forEach((f, i) => {
         const result = run.results[i];
         if (!result || blamed.has(i)) return;
@@ -96,7 +86,8 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       });
       for (const { first, files: importers } of thrown.values()) {
         const others = importers.filter((f) => f !== first.file);
-        diagnostics.push(others.length === 0 || first.file === importers[0] ? first : { ...first, message: `${first.message} (imported by ${listFiles(others)})` });
+        const importedBy = others.length === 0 || first.file === importers[0] ? undefined : others;
+        diagnostics.push(diagnostic('MP1001', { file: first.file, line: first.line, column: first.column }, { file: first.file, reason: first.message, importedBy }));
       }
     } finally {
       await rm(outdir, { recursive: true, force: true });
@@ -152,19 +143,11 @@ async function unloadedFiles(root: string, dir: string, loaded: readonly string[
     const name = segments[segments.length - 1];
     if (known.has(file) || segments.some((s) => s.startsWith('_') || s.startsWith('.') || s === 'node_modules')) continue;
     if (/\.d\.m?ts$|\.test\.m?ts$|\.md$/.test(name)) continue;
-    const stem = name.replace(/\.[^.]*$/, '');
-    const fix =
-      segments.length > 1
-        ? `definitions are loaded only from ${dir}/*.ts, not from subfolders: move it to ${dir}/${name}${/\.m?ts$/.test(name) ? '' : ` (as .ts)`}, or prefix the folder with _ if it holds helpers`
-        : /\.(c?js|mjs|jsx|tsx|cts)$/.test(name)
-          ? `only TypeScript files (.ts, .mts) are loaded: rename it to ${dir}/${stem}.ts, or prefix it with _ if it is a helper`
-          : `it is not a definition file (${dir}/<name>.ts): rename it to ${dir}/${stem.replace(/\.[^.]*$/, '')}.ts, prefix it with _ if it is a helper, or remove it`;
-    out.push({ code: 'MP1010', severity: 'error', file, message: `${file} is under ${dir}/ but is not loaded: ${fix}` });
+    const messageId = segments.length > 1 ? 'subfolder' : /\.(c?js|mjs|jsx|tsx|cts)$/.test(name) ? 'script' : 'default';
+    out.push(diagnostic('MP1010', { file }, { messageId, file, dir, name }));
   }
   return out;
 }
-
-const listFiles = (files: readonly string[]) => (files.length <= 3 ? files.join(', ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} other files`);
 
 /** Bundling errors (syntax errors, refused imports), each reported once at the file it is in. */
 function bundleDiagnostics(failures: ReadonlyMap<string, readonly BundleFailure[]>): Diagnostic[] {
@@ -179,18 +162,20 @@ function bundleDiagnostics(failures: ReadonlyMap<string, readonly BundleFailure[
   }
   return [...byKey.values()].map(({ failure, entries }) => {
     const others = entries.filter((e) => e !== failure.file);
-    return {
-      code: 'MP1001',
-      severity: 'error',
-      file: failure.file,
-      line: failure.line,
-      column: failure.column,
-      message: `${failure.file} failed to import: ${failure.syntax ? 'syntax error: ' : ''}${failure.text}${others.length > 0 && !entries.includes(failure.file) ? ` (imported by ${listFiles(others)})` : ''}`,
-    };
+    const importedBy = others.length > 0 && !entries.includes(failure.file) ? others : undefined;
+    return diagnostic('MP1001', { file: failure.file, line: failure.line, column: failure.column }, { file: failure.file, reason: failure.text, syntax: failure.syntax, importedBy });
   });
 }
 
-type Outcome = { loaded: Loaded<never> } | { thrown: Diagnostic } | { diagnostics: Diagnostic[] };
+/** A definition file that threw while it was imported: where, and the first line of the error. */
+interface Thrown {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+type Outcome = { loaded: Loaded<never> } | { thrown: Thrown } | { diagnostics: Diagnostic[] };
 
 function fromResult(file: string, kind: DefinitionKind, result: ChildResult, maps: BundleMaps): Outcome {
   if (result.error) {
@@ -199,48 +184,30 @@ function fromResult(file: string, kind: DefinitionKind, result: ChildResult, map
     if (result.error.exit) return { diagnostics: [exitDiagnostic(file, where, reason)] };
     const at = where && where.file.startsWith('src/') ? undefined : where;
     const target = at ?? { file, line: 1, column: 1 };
-    return { thrown: { code: 'MP1001', severity: 'error', file: target.file, line: target.line, column: target.column, message: `${target.file} failed to import: ${reason}` } };
+    return { thrown: { file: target.file, line: target.line, column: target.column, message: reason } };
   }
   if (result.problems && result.problems.length > 0) {
     return {
       diagnostics: result.problems.map((p) =>
-        diagnostic(
-          p.code === 'MP1007' ? 'MP1007' : 'MP1008',
-          { file, path: [...p.path] },
-          p.code === 'MP1007'
-            ? `${formatPath(p.path)} is ${p.message}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`
-            : `${file}: ${formatPath(p.path)} ${p.message}: a definition must be plain data that can be read once`,
-        ),
+        p.code === 'MP1007'
+          ? diagnostic('MP1007', { file, path: [...p.path] }, { path: p.path, found: p.message })
+          : diagnostic('MP1008', { file, path: [...p.path] }, { file, path: p.path, problem: p.message }),
       ),
     };
   }
   if (result.shape === 'undefined' || result.kind !== kind) {
-    const what = result.shape === 'undefined' ? 'has no default export' : result.kind ? `exports a ${result.kind} definition` : `exports ${describe(result.shape)}`;
-    return { diagnostics: [{ code: 'MP1002', severity: 'error', file, line: 1, column: 1, message: `${file} ${what}: expected \`export default ${EXPECTED[kind]}({...})\`` }] };
+    const exported = result.shape !== 'undefined' && result.kind ? { definition: result.kind } : { shape: String(result.shape) };
+    return { diagnostics: [diagnostic('MP1002', { file, line: 1, column: 1 }, { file, exported, expected: EXPECTED[kind] })] };
   }
   const site = result.site ? maps.position(result.site.file, result.site.line, result.site.column) : undefined;
   return { loaded: { value: result.value as never, file, site: site && { line: site.line, column: site.column, file } } };
-}
-
-function describe(shape: string | undefined): string {
-  if (shape === 'null') return 'null';
-  if (shape === 'array') return 'an array';
-  if (shape === 'object') return 'an object not made by a define* function';
-  return `a ${shape}`;
 }
 
 const firstLine = (text: string) => text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
 
 function exitDiagnostic(file: string, where: Position | undefined, how: string): Diagnostic {
   const at = where && !where.file.startsWith('src/') ? where : { file, line: 1, column: 1 };
-  return {
-    code: 'MP1009',
-    severity: 'error',
-    file: at.file,
-    line: at.line,
-    column: at.column,
-    message: `${at.file} tried to end the loading process (${how}): a definition must not exit; nothing from it is used`,
-  };
+  return diagnostic('MP1009', { file: at.file, line: at.line, column: at.column }, { file: at.file, how });
 }
 
 /** Exits, hangs, crashes, late throws and forged messages, attributed by stack when it names a file. */
@@ -259,20 +226,12 @@ function eventDiagnostics(events: readonly SandboxEvent[], files: readonly { fil
       const previous = files[event.previous].file;
       const file = files[event.index].file;
       blamed.add(event.previous);
-      d = {
-        code: 'MP1009',
-        severity: 'error',
-        file: previous,
-        line: 1,
-        column: 1,
-        message: `the loading process ${event.message.replace(/^ended the loading process /, 'ended ')} while ${file} was loading, yet ${file} loads on its own: ${previous} (loaded just before it) or a file before it left something running that ended it`,
-      };
+      d = diagnostic('MP1009', { file: previous, line: 1, column: 1 }, { messageId: 'previous', file: previous, loading: file, ended: event.message.replace(/^ended the loading process /, 'ended ') });
     } else if (event.kind === 'exit') {
       d = exitDiagnostic(fallback ?? 'models', frame, event.message.replace(/^called /, ''));
     } else {
       const at = frame ?? { file: fallback ?? 'models', line: 1, column: 1 };
-      const code = event.kind === 'uncaught' ? 'MP1001' : 'MP1009';
-      d = { code, severity: 'error', file: at.file, line: at.line, column: at.column, message: `${at.file} ${maps.clean(firstLine(event.message))}` };
+      d = diagnostic(event.kind === 'uncaught' ? 'MP1001' : 'MP1009', { file: at.file, line: at.line, column: at.column }, { messageId: 'event', file: at.file, event: maps.clean(firstLine(event.message)) });
     }
     const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
     if (!seen.has(key)) out.push(d);

@@ -20,22 +20,11 @@ function fieldOf(policy: ResolvedPolicy, tier: string): FieldPath {
 export function checkAnalysisCoverage(resolved: ResolvedPlatform, found: Findings): void {
   for (const b of tierBudgets(resolved)) {
     const policy = resolved.policies.find((p) => p.name === b.policy)!;
-    const where = `under policy '${b.policy}' (${b.envs.join(', ')}), ${b.tier} tier`;
     if (b.passesIfStartingAfterSeconds !== undefined || b.totalSeconds === undefined) {
-      found.add(
-        'MP8002',
-        policy.file,
-        fieldOf(policy, b.tier),
-        `${where}: a regression that starts after ${b.passesIfStartingAfterSeconds ?? 0} s of a ${b.pauseSeconds} s step passes it: ${b.count} measurements every ${b.intervalSeconds} s end at ${b.runSeconds} s, before ${b.failuresToFail} failures (window ${b.windowSeconds} s) can accumulate; remove analysis.count so each step is measured to its end`,
-      );
+      found.add('MP8002', policy.file, fieldOf(policy, b.tier), { ...b, passesAfterSeconds: b.passesIfStartingAfterSeconds });
       continue;
     }
     if (b.totalSeconds > b.objectiveSeconds)
-      found.add(
-        'MP8003',
-        policy.file,
-        fieldOf(policy, b.tier),
-        `${where}: the worst case from a regression's start to traffic on stable is ${b.totalSeconds} s (detection ${b.detectionSevereSeconds} s: ${b.failuresToFail} failed measurements every ${b.intervalSeconds} s; rollback path ${b.pathSeconds} s), over the tier's rollbackObjectiveSeconds ${b.objectiveSeconds}; set analysis.tiers.${b.tier} with a shorter interval or a lower failureLimit, or raise the objective`,
-      );
+      found.add('MP8003', policy.file, fieldOf(policy, b.tier), { ...b, totalSeconds: b.totalSeconds, detectionSeconds: b.detectionSevereSeconds });
   }
 }

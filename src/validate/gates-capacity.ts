@@ -1,8 +1,8 @@
 import type { ModelDefinition } from '../definitions/index.js';
-import type { FieldPath } from '../diagnostics/index.js';
+import type { FieldPath, Resource } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPool, ResolvedServer } from '../resolve/index.js';
-import { type Findings, type GateContext, num, placements, resolvedModel } from './gates-context.js';
+import { type Findings, type GateContext, placements, resolvedModel } from './gates-context.js';
 
 const EPSILON = 1e-9;
 
@@ -26,29 +26,23 @@ export function checkCapacity(context: GateContext, found: Findings): void {
       if (servers.length === 0) continue;
       const path: FieldPath = ['nodePools', pool.name, 'nodes', env.name];
       const total = (amount: (s: ResolvedServer) => number) => servers.reduce((sum, x) => sum + x.server.replicas.min * amount(x.server), 0);
-      const consumers = (amount: (s: ResolvedServer) => number, unit: string) =>
+      const consumers = (amount: (s: ResolvedServer) => number) =>
         servers
-          .map((x) => ({ name: `${x.model.id}@${x.server.version} × ${x.server.replicas.min}`, amount: x.server.replicas.min * amount(x.server) }))
+          .map((x) => ({ model: x.model.id, version: x.server.version, replicas: x.server.replicas.min, amount: x.server.replicas.min * amount(x.server) }))
           .filter((x) => x.amount > 0)
-          .sort((a, b) => b.amount - a.amount || (a.name < b.name ? -1 : 1))
-          .slice(0, 5)
-          .map((x) => `${x.name} (${num(x.amount)} ${x.amount === 1 && unit === 'GPUs' ? 'GPU' : unit})`)
-          .join(', ');
-      const shortage = (code: 'MP6001' | 'MP6004', what: string, unit: string, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
+          .sort((a, b) => b.amount - a.amount || (`${a.model}@${a.version} × ${a.replicas}` < `${b.model}@${b.version} × ${b.replicas}` ? -1 : 1))
+          .slice(0, 5);
+      const shortage = (code: 'MP6001' | 'MP6004', resource: Resource, needed: number, perNode: number, amount: (s: ResolvedServer) => number) => {
         const available = pool.nodes * perNode;
         if (needed <= available + EPSILON) return;
         const nodesNeeded = Math.ceil(needed / perNode - EPSILON);
-        found.add(
-          code,
-          platformFile,
-          path,
-          `nodePools.${pool.name} in ${env.name} has ${num(available)} ${what} (${pool.nodes} nodes × ${num(perNode)}), but the warm pools of its models need ${num(needed)} ${what} at their minimum replicas; biggest consumers: ${consumers(amount, unit)}: set nodePools.${pool.name}.nodes.${env.name} to at least ${nodesNeeded}, or lower replicas`,
-        );
-        blameModels(env, pool, servers, { code, what, needed, available, nodesNeeded, amount }, found);
+        const short = { pool: pool.name, env: env.name, resource, nodes: pool.nodes, perNode, needed, available, nodesNeeded };
+        found.add(code, platformFile, path, { ...short, consumers: consumers(amount) });
+        blameModels(env, pool, servers, { code, short, amount }, found);
       };
-      if (pool.kind === 'gpu' && pool.gpu) shortage('MP6001', 'GPUs', 'GPUs', total((s) => s.resources.gpus), pool.gpu.perNode, (s) => s.resources.gpus);
-      shortage('MP6004', 'CPU cores', 'CPU', total((s) => s.resources.cpu), pool.cpuPerNode, (s) => s.resources.cpu);
-      shortage('MP6004', 'GiB of memory', 'GiB', total((s) => s.resources.memoryGiB), pool.memoryGiBPerNode, (s) => s.resources.memoryGiB);
+      if (pool.kind === 'gpu' && pool.gpu) shortage('MP6001', 'gpus', total((s) => s.resources.gpus), pool.gpu.perNode, (s) => s.resources.gpus);
+      shortage('MP6004', 'cpu', total((s) => s.resources.cpu), pool.cpuPerNode, (s) => s.resources.cpu);
+      shortage('MP6004', 'memoryGiB', total((s) => s.resources.memoryGiB), pool.memoryGiBPerNode, (s) => s.resources.memoryGiB);
     }
   }
 }
@@ -56,10 +50,8 @@ export function checkCapacity(context: GateContext, found: Findings): void {
 /** A pool shortage, as `checkCapacity` found it. */
 interface Shortage {
   readonly code: 'MP6001' | 'MP6004';
-  readonly what: string;
-  readonly needed: number;
-  readonly available: number;
-  readonly nodesNeeded: number;
+  /** The numbers of the pool's message. */
+  readonly short: { readonly pool: string; readonly env: string; readonly resource: Resource; readonly nodes: number; readonly perNode: number; readonly needed: number; readonly available: number; readonly nodesNeeded: number };
   readonly amount: (s: ResolvedServer) => number;
 }
 
@@ -74,7 +66,7 @@ const BLAMED = 2;
  * (a pool that shrank, or many small models), only the pool is pointed at.
  */
 function blameModels(env: ResolvedEnvironment, pool: ResolvedPool, servers: readonly { model: ResolvedModel; server: ResolvedServer }[], shortage: Shortage, found: Findings): void {
-  const over = shortage.needed - shortage.available;
+  const over = shortage.short.needed - shortage.short.available;
   const byModel = new Map<ResolvedModel, ResolvedServer[]>();
   for (const x of servers) byModel.set(x.model, [...(byModel.get(x.model) ?? []), x.server]);
   const takers = [...byModel.entries()]
@@ -83,13 +75,8 @@ function blameModels(env: ResolvedEnvironment, pool: ResolvedPool, servers: read
     .sort((a, b) => b.total - a.total || (a.model.id < b.model.id ? -1 : 1));
   if (takers.length > BLAMED) return;
   for (const { model, list, total } of takers) {
-    const parts = list.filter((s) => shortage.amount(s) > 0).map((s) => `${s.version} × ${s.replicas.min} (${s.roles.join(', ')})`).join(', ');
-    found.add(
-      shortage.code,
-      model.file,
-      ['deploy', env.name],
-      `deploy.${env.name} of ${model.id} needs ${num(total)} ${shortage.what} of nodePools.${pool.name} at minimum replicas (${parts}), and the pool is ${num(over)} short (${num(shortage.needed)} needed, ${num(shortage.available)} available); without this deployment it would fit: lower its replicas or resources, or set nodePools.${pool.name}.nodes.${env.name} to at least ${shortage.nodesNeeded} in the platform`,
-    );
+    const parts = list.filter((s) => shortage.amount(s) > 0).map((s) => ({ version: s.version, replicas: s.replicas.min, roles: s.roles }));
+    found.add(shortage.code, model.file, ['deploy', env.name], { messageId: 'deployment', ...shortage.short, model: model.id, total, servers: parts });
   }
 }
 
@@ -98,10 +85,10 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
   const pool: ResolvedPool = model.pool;
   const declared = definition.deploy[env.name]?.resources;
   const at = (field: 'gpus' | 'cpu' | 'memoryGiB'): FieldPath => (declared?.[field] !== undefined ? ['deploy', env.name, 'resources', field] : ['deploy', env.name, 'pool']);
-  const who = `${model.id}@${server.version} in ${env.name}`;
+  const who = { model: model.id, version: server.version, env: env.name };
   const gpus = server.resources.gpus;
   if (pool.gpu && gpus > pool.gpu.perNode)
-    found.add('MP6002', file, at('gpus'), `one replica of ${who} asks for ${gpus} GPUs${declared?.gpus === undefined ? ` (from profile.gpuMemoryGiB ${num(server.profile.gpuMemoryGiB ?? 0)})` : ''}, but a node of pool '${pool.name}' has ${pool.gpu.perNode} (${pool.gpu.model}): use at most ${pool.gpu.perNode} GPUs per replica or a pool with more GPUs per node`);
+    found.add('MP6002', file, at('gpus'), { ...who, gpus, fromMemoryGiB: declared?.gpus === undefined ? (server.profile.gpuMemoryGiB ?? 0) : undefined, pool: pool.name, perNode: pool.gpu.perNode, gpuModel: pool.gpu.model });
   const memory = server.profile.gpuMemoryGiB;
   if (memory !== undefined) {
     const available = pool.gpu ? gpus * pool.gpu.memoryGiB : 0;
@@ -111,16 +98,16 @@ function checkReplicaFits(env: ResolvedEnvironment, model: ResolvedModel, defini
         'MP6003',
         file,
         pool.gpu ? at('gpus') : ['deploy', env.name, 'pool'],
-        pool.gpu
-          ? `${who} needs ${num(memory)} GiB of GPU memory (profile.gpuMemoryGiB), but ${gpus} × ${pool.gpu.model} give ${num(available)} GiB: ask for at least ${needed} GPUs per replica`
-          : `${who} needs ${num(memory)} GiB of GPU memory (profile.gpuMemoryGiB), but pool '${pool.name}' has no GPUs: deploy it on a GPU pool`,
+        pool.gpu && needed !== undefined
+          ? { ...who, memoryGiB: memory, gpus, gpuModel: pool.gpu.model, available, needed }
+          : { messageId: 'noGpu', ...who, memoryGiB: memory, pool: pool.name },
       );
     }
   }
   if (server.resources.cpu > pool.cpuPerNode + EPSILON)
-    found.add('MP6004', file, at('cpu'), `one replica of ${who} asks for ${num(server.resources.cpu)} CPU cores, but a node of pool '${pool.name}' has ${num(pool.cpuPerNode)}: one replica must fit one node`);
+    found.add('MP6004', file, at('cpu'), { messageId: 'replica', ...who, resource: 'cpu', amount: server.resources.cpu, pool: pool.name, perNode: pool.cpuPerNode });
   if (server.resources.memoryGiB > pool.memoryGiBPerNode + EPSILON)
-    found.add('MP6004', file, at('memoryGiB'), `one replica of ${who} asks for ${num(server.resources.memoryGiB)} GiB of memory, but a node of pool '${pool.name}' has ${num(pool.memoryGiBPerNode)} GiB: one replica must fit one node`);
+    found.add('MP6004', file, at('memoryGiB'), { messageId: 'replica', ...who, resource: 'memoryGiB', amount: server.resources.memoryGiB, pool: pool.name, perNode: pool.memoryGiBPerNode });
 }
 
 /**
@@ -140,7 +127,7 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
     const budget = tier.p99BudgetMs;
     const at = (...rest: (string | number)[]): FieldPath => ['deploy', env, ...rest];
     if (d.batching && tier.batching === false)
-      found.add('MP6006', file, at('batching'), `deploy.${env}.batching is set, but tier '${model.tier}' does not allow batching (tiers.${model.tier}.batching is false): remove batching or move the model to a tier that batches`);
+      found.add('MP6006', file, at('batching'), { env, tier: model.tier });
 
     if (budget !== undefined) {
       const delay = d.batching?.maxLatencyMs ?? 0;
@@ -154,16 +141,16 @@ export function checkServing(context: GateContext, loaded: Loaded<ModelDefinitio
           file,
           onVersion ? ['versions', p.index, 'profile', 'p99LatencyMs'] : at('batching', 'maxLatencyMs'),
           d.batching
-            ? `deploy.${env}.batching.maxLatencyMs ${num(delay)} + versions[${p.index}].profile.p99LatencyMs ${num(v.profile.p99LatencyMs)} (${v.version}) = ${num(total)} ms exceeds the p99 budget of tier '${model.tier}', ${num(budget)} ms: ${onVersion ? 'the version alone is over budget' : `lower maxLatencyMs to at most ${num(budget - v.profile.p99LatencyMs)}`}`
-            : `versions[${p.index}].profile.p99LatencyMs is ${num(v.profile.p99LatencyMs)} (${v.version}, live in ${env}), over the p99 budget of tier '${model.tier}', ${num(budget)} ms: make the version faster or use another tier`,
+            ? { env, delayMs: delay, index: p.index, version: v.version, p99Ms: v.profile.p99LatencyMs, tier: model.tier, budgetMs: budget, alone: onVersion }
+            : { messageId: 'version', env, index: p.index, version: v.version, p99Ms: v.profile.p99LatencyMs, tier: model.tier, budgetMs: budget },
         );
       }
     }
 
     if (d.replicas && d.replicas.min > d.replicas.max)
-      found.add('MP6007', file, at('replicas', 'min'), `deploy.${env}.replicas.min ${d.replicas.min} is greater than replicas.max ${d.replicas.max}: min must be at most max`);
+      found.add('MP6007', file, at('replicas', 'min'), { env, min: d.replicas.min, max: d.replicas.max });
     if (d.replicas && d.replicas.min === 0 && budget !== undefined)
-      found.add('MP6009', file, at('replicas', 'min'), `deploy.${env}.replicas.min is 0 (scale to zero), but tier '${model.tier}' has a p99 budget of ${num(budget)} ms that a cold start cannot meet: set min to at least 1`);
+      found.add('MP6009', file, at('replicas', 'min'), { env, tier: model.tier, budgetMs: budget });
   }
 }
 
@@ -175,7 +162,7 @@ export function checkTierMinimums(context: GateContext, found: Findings): void {
     if (tier.p99BudgetMs === undefined) continue;
     for (const key of Object.keys(tier.minReplicas ?? {}))
       if (tier.minReplicas![key] === 0)
-        found.add('MP6009', file, ['tiers', name, 'minReplicas', key], `tiers.${name}.minReplicas.${key} is 0 (scale to zero), but tier '${name}' has a p99 budget of ${num(tier.p99BudgetMs)} ms that a cold start cannot meet: set it to at least 1`);
+        found.add('MP6009', file, ['tiers', name, 'minReplicas', key], { messageId: 'tier', tier: name, key, budgetMs: tier.p99BudgetMs });
   }
 }
 
@@ -191,28 +178,23 @@ export function checkBurst(context: GateContext, found: Findings): void {
       const servers = env.models.filter((m) => m.pool.name === pool.name).flatMap((m) => m.servers.map((s) => ({ model: m, server: s })));
       if (servers.length === 0) continue;
       const canaries = servers.filter((x) => x.server.roles.includes('canary'));
-      const amounts: { what: string; perNode: number; amount: (s: ResolvedServer) => number }[] = [
-        ...(pool.gpu ? [{ what: 'GPUs', perNode: pool.gpu.perNode, amount: (s: ResolvedServer) => s.podCharge.gpus }] : []),
-        { what: 'CPU cores', perNode: pool.cpuPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.cpu },
-        { what: 'GiB of memory', perNode: pool.memoryGiBPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.memoryGiB },
+      const amounts: { resource: Resource; perNode: number; amount: (s: ResolvedServer) => number }[] = [
+        ...(pool.gpu ? [{ resource: 'gpus' as const, perNode: pool.gpu.perNode, amount: (s: ResolvedServer) => s.podCharge.gpus }] : []),
+        { resource: 'cpu', perNode: pool.cpuPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.cpu },
+        { resource: 'memoryGiB', perNode: pool.memoryGiBPerNode, amount: (s: ResolvedServer) => s.podCharge.requests.memoryGiB },
       ];
-      for (const { what, perNode, amount } of amounts) {
+      for (const { resource, perNode, amount } of amounts) {
         const needed = servers.reduce((sum, x) => sum + x.server.replicas.max * amount(x.server), 0);
         const available = pool.nodes * perNode;
         if (needed <= available + EPSILON) continue;
         const canary = canaries.reduce((sum, x) => sum + x.server.replicas.max * amount(x.server), 0);
+        const name = (x: { model: string; version: string; max: number }) => `${x.model}@${x.version} × ${x.max}`;
         const biggest = servers
-          .map((x) => ({ name: `${x.model.id}@${x.server.version} × ${x.server.replicas.max}`, total: x.server.replicas.max * amount(x.server) }))
-          .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1))
-          .slice(0, 3)
-          .map((x) => `${x.name} (${num(x.total)})`)
-          .join(', ');
-        found.add(
-          'MP6013',
-          file,
-          ['nodePools', pool.name, 'nodes', env.name],
-          `at maximum replicas the models on nodePools.${pool.name} in ${env.name} need ${num(needed)} ${what} (pod requests, ${num(canary)} of them for canaries), but the pool has ${num(available)} (${pool.nodes} nodes × ${num(perNode)}); biggest: ${biggest}: a burst beyond ${num(available)} stays Pending; set nodePools.${pool.name}.nodes.${env.name} to ${Math.ceil(needed / perNode - EPSILON)} for the full burst, or lower replicas.max`,
-        );
+          .map((x) => ({ model: x.model.id, version: x.server.version, max: x.server.replicas.max, total: x.server.replicas.max * amount(x.server) }))
+          .sort((a, b) => b.total - a.total || (name(a) < name(b) ? -1 : 1))
+          .slice(0, 3);
+        const nodesNeeded = Math.ceil(needed / perNode - EPSILON);
+        found.add('MP6013', file, ['nodePools', pool.name, 'nodes', env.name], { pool: pool.name, env: env.name, resource, nodes: pool.nodes, perNode, needed, available, nodesNeeded, canary, biggest });
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { ModelDefinition, PlatformDefinition } from '../definitions/index.js';
-import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
+import type { Code, Diagnostic, DiagnosticOptions, FieldPath, GatedPlace, MessageArgs, Place } from '../diagnostics/index.js';
 import { diagnostic, formatPath } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import type { ResolvedEnvironment, ResolvedModel, ResolvedPlatform, ResolvedPolicy, ServerRole } from '../resolve/index.js';
@@ -81,18 +81,10 @@ export function gatesFor(context: GateContext, placement: Placement): AppliedGat
   return { policy: name, requireApproval: policy.requireApproval, offline: policy.offlineGates };
 }
 
-/** How a placement reads after "it is": `the canary in prod`, `pinned for tenant 'tenant-a' in prod`. */
-export function describePlacement(p: Placement): string {
-  switch (p.role) {
-    case 'stable':
-      return `the stable version in ${p.env}`;
-    case 'canary':
-      return `the canary in ${p.env}`;
-    case 'tenant':
-      return `pinned for tenant '${String(p.path[p.path.length - 1])}' in ${p.env}`;
-    case 'previous':
-      return `kept warm as previous in ${p.env}`;
-  }
+/** A placement as messages name it: its role and environment, the tenant of a pin, and the policy whose gates apply. */
+export function placeOf(p: Placement, gates?: AppliedGates): GatedPlace {
+  const place: Place = p.role === 'tenant' ? { role: p.role, env: p.env, tenant: String(p.path[p.path.length - 1]) } : { role: p.role, env: p.env };
+  return gates?.policy === undefined ? place : { ...place, policy: gates.policy };
 }
 
 /** Collects diagnostics, one per code, file and path. */
@@ -101,17 +93,10 @@ export class Findings {
   readonly list: Diagnostic[] = [];
 
   /** Adds a diagnostic of the code's catalogue severity (`strict`: its severity on strict tiers). */
-  add(code: Code, file: string, path: FieldPath, message: string, options: { readonly strict?: boolean } = {}): void {
+  add<C extends Code>(code: C, file: string, path: FieldPath, args: MessageArgs<C>, options: DiagnosticOptions = {}): void {
     const key = `${code}|${file}|${formatPath(path)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.list.push(diagnostic(code, { file, path }, message, options));
+    this.list.push(diagnostic(code, { file, path }, args, options));
   }
 }
-
-/** `1.5`, `12`, `0.968`: float noise (`0.30000000000000004`) rounded away. */
-export function num(n: number): string {
-  return String(Math.round(n * 1e6) / 1e6);
-}
-
-export const quoteList = (items: readonly string[]) => (items.length ? items.map((s) => `'${s}'`).join(', ') : '(none)');

@@ -1,8 +1,8 @@
 import type { ModelDefinition } from '../definitions/index.js';
-import { formatValue } from '../diagnostics/index.js';
+import type { GatedPlace } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import { holds, parseCondition } from '../metrics/condition.js';
-import { describePlacement, type Findings, type GateContext, gatesFor, num, placements } from './gates-context.js';
+import { type Findings, type GateContext, gatesFor, placeOf, placements } from './gates-context.js';
 
 /**
  * Release gates of one model: approval (MP5001, MP5006), offline evaluation
@@ -13,44 +13,43 @@ export function checkReleaseGates(context: GateContext, loaded: Loaded<ModelDefi
   const file = loaded.file;
 
   // Approval and offline gates, per version, for every place it receives traffic.
-  const needsApproval = new Map<number, string[]>();
+  const needsApproval = new Map<number, GatedPlace[]>();
   for (const placement of placements(context, loaded)) {
     const gates = gatesFor(context, placement);
     if (!gates) continue;
     const v = model.versions[placement.index];
-    const where = `${describePlacement(placement)}${gates.policy ? ` (policy '${gates.policy}')` : ' (no policy: default gates)'}`;
+    const where = placeOf(placement, gates);
     if (gates.requireApproval && !v.approval) needsApproval.set(placement.index, [...(needsApproval.get(placement.index) ?? []), where]);
     for (const metric of Object.keys(gates.offline).sort()) {
       const condition = parseCondition(gates.offline[metric]);
       if (!condition) continue;
       if (!v.evaluation) {
-        found.add('MP5003', file, ['versions', placement.index, 'evaluation'], `versions[${placement.index}] (${v.version}) has no evaluation, but it is ${where}, whose offline gates need ${Object.keys(gates.offline).sort().map((m) => `${m} ${gates.offline[m]}`).join(', ')}: add evaluation { metrics, artifactSha256 }`);
+        found.add('MP5003', file, ['versions', placement.index, 'evaluation'], { index: placement.index, version: v.version, place: where, gates: gates.offline });
         break;
       }
       const value = v.evaluation.metrics[metric];
       const path = ['versions', placement.index, 'evaluation', 'metrics', metric];
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        const known = Object.keys(v.evaluation.metrics).sort().join(', ') || '(none)';
-        found.add('MP5003', file, path, `versions[${placement.index}].evaluation.metrics.${metric} is missing, but it is ${where}, which needs ${metric} ${gates.offline[metric]}: a missing metric never passes (metrics present: ${known})`);
+        found.add('MP5003', file, path, { messageId: 'metric', index: placement.index, metric, place: where, condition: gates.offline[metric], present: Object.keys(v.evaluation.metrics) });
       } else if (!holds(condition, value)) {
-        found.add('MP5002', file, path, `versions[${placement.index}].evaluation.metrics.${metric} is ${num(value)}: it is ${where}, which needs ${metric} ${gates.offline[metric]}`);
+        found.add('MP5002', file, path, { index: placement.index, metric, value, place: where, condition: gates.offline[metric] });
       }
     }
   }
   for (const [index, places] of needsApproval) {
-    found.add('MP5001', file, ['versions', index], `versions[${index}] (${model.versions[index].version}) has no approval, but it receives traffic as ${places.join(' and as ')}, which requires approval: add approval { by, at } once the version is reviewed`);
+    found.add('MP5001', file, ['versions', index], { index, version: model.versions[index].version, places });
   }
 
   model.versions.forEach((v, i) => {
     if (v.approval) {
       const at = parseDate(v.approval.at);
       if (at === undefined)
-        found.add('MP5006', file, ['versions', i, 'approval', 'at'], `versions[${i}].approval.at is ${formatValue(v.approval.at)}, not a valid date: expected an ISO 8601 date or date-time such as "2026-10-01T12:00:00Z"`);
+        found.add('MP5006', file, ['versions', i, 'approval', 'at'], { index: i, value: v.approval.at });
       else if (!Number.isNaN(context.now.getTime()) && at > context.now.getTime())
-        found.add('MP5006', file, ['versions', i, 'approval', 'at'], `versions[${i}].approval.at is ${formatValue(v.approval.at)}, in the future (now is ${context.now.toISOString()}): an approval records a review that happened`);
+        found.add('MP5006', file, ['versions', i, 'approval', 'at'], { messageId: 'future', index: i, value: v.approval.at, now: context.now });
     }
     if (v.evaluation && v.evaluation.artifactSha256 !== v.artifact.sha256)
-      found.add('MP5004', file, ['versions', i, 'evaluation', 'artifactSha256'], `versions[${i}].evaluation.artifactSha256 is ${formatValue(v.evaluation.artifactSha256)} but artifact.sha256 is ${formatValue(v.artifact.sha256)}: the evaluation must be of the artifact that is served; re-evaluate ${v.version} or fix the digest`);
+      found.add('MP5004', file, ['versions', i, 'evaluation', 'artifactSha256'], { index: i, version: v.version, evaluated: v.evaluation.artifactSha256, served: v.artifact.sha256 });
     checkSkew(model, i, file, found);
   });
 }
@@ -63,13 +62,13 @@ function checkSkew(model: ModelDefinition, i: number, file: string, found: Findi
   for (const name of Object.keys(training).sort()) {
     const path = ['versions', i, 'features', name];
     if (!has(serving, name))
-      found.add('MP5005', file, path, `versions[${i}].features has no '${name}': the model was trained with ${name}: '${training[name]}'; serve every training feature, or retrain without it`);
+      found.add('MP5005', file, path, { index: i, feature: name, trained: training[name] });
     else if (serving[name] !== training[name])
-      found.add('MP5005', file, path, `versions[${i}].features.${name} is '${serving[name]}' but the training features have '${training[name]}': serve ${name} as '${training[name]}'`);
+      found.add('MP5005', file, path, { messageId: 'type', index: i, feature: name, served: serving[name], trained: training[name] });
   }
   for (const name of Object.keys(serving).sort()) {
     if (!has(training, name))
-      found.add('MP5005', file, ['versions', i, 'features', name], `versions[${i}].features has '${name}' ('${serving[name]}'), which is not a training feature: the model's features are ${Object.keys(training).sort().join(', ')}; remove it or add it to the training features`);
+      found.add('MP5005', file, ['versions', i, 'features', name], { messageId: 'extra', index: i, feature: name, served: serving[name], training: Object.keys(training) });
   }
 }
 

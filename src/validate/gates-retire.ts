@@ -31,32 +31,16 @@ export function checkRetirements(definitions: Definitions, live: readonly LiveRo
   for (const route of live) {
     const declared = Object.hasOwn(environments, route.env) ? environments[route.env] : undefined;
     if (declared && declared.production !== true) continue;
-    const where = declared
-      ? `production environment ${route.env}`
-      : `environment ${route.env} (no longer declared in policies/platform.ts, so treated as production)`;
-    const serving = `${route.file} sends traffic to ${route.backends.join(', ')}`;
     const model = byId.get(route.model);
     const file = `models/${route.model}.ts`;
     if (!model) {
       if (failed.has(file)) continue;
-      out.push(
-        diagnostic(
-          'MP9001',
-          { file: route.file },
-          `model '${route.model}' serves traffic in ${where} (${serving}) but no definition declares it any more: removing it would delete its objects at the next sync. Retire it first: keep ${file} with \`deploy.${route.env}.retired: { since: 'YYYY-MM-DD' }\`, synthesize and sync that, then remove the file (if you moved or renamed the file, put it back at ${file})`,
-        ),
-      );
+      out.push(diagnostic('MP9001', { file: route.file }, { model: route.model, route, declared: Boolean(declared), file }));
       continue;
     }
     const deploy = model.value.deploy as Record<string, unknown> | undefined;
     if (deploy && typeof deploy === 'object' && Object.hasOwn(deploy, route.env)) continue;
-    out.push(
-      diagnostic(
-        'MP9001',
-        { file: model.file, path: ['deploy'] },
-        `deploy.${route.env} of '${route.model}' was removed, but the model serves traffic in ${where} (${serving}): removing it would delete its objects at the next sync. Retire it first: put deploy.${route.env} back with \`retired: { since: 'YYYY-MM-DD' }\`, synthesize and sync that, then remove deploy.${route.env}`,
-      ),
-    );
+    out.push(diagnostic('MP9001', { file: model.file, path: ['deploy'] }, { messageId: 'environment', model: route.model, route, declared: Boolean(declared) }));
   }
   return out;
 }
@@ -65,11 +49,6 @@ export function checkRetirements(definitions: Definitions, live: readonly LiveRo
 export function checkRetiredDeployments(loaded: Loaded<ModelDefinition>, found: Findings): void {
   for (const [env, d] of Object.entries(loaded.value.deploy)) {
     if (!d.retired || !d.canary) continue;
-    found.add(
-      'MP9002',
-      loaded.file,
-      ['deploy', env, 'canary'],
-      `deploy.${env} is retired (no route, no traffic) but still has a canary of ${d.canary.version}: remove deploy.${env}.canary, or remove retired to keep serving`,
-    );
+    found.add('MP9002', loaded.file, ['deploy', env, 'canary'], { env, version: d.canary.version });
   }
 }

@@ -140,7 +140,6 @@ export function checkRoutes(context: GateContext, loaded: Loaded<ModelDefinition
     const violations = httpRouteViolations(httpRouteManifest({ env: resolvedEnv, model }));
     if (violations.length === 0) continue;
     const field = loaded.value.deploy[env].tenants ? ['deploy', env, 'tenants'] : ['deploy', env];
-    const listed = violations.map((v) => `${v.at} ${v.message}`).join('; ');
-    found.add('MP8001', loaded.file, field, `the HTTPRoute ${model.route} of deploy.${env} would be rejected by the API server: ${listed}; pin fewer tenants or versions, or split them across models`);
+    found.add('MP8001', loaded.file, field, { route: model.route, env, violations });
   }
 }

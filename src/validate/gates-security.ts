@@ -1,9 +1,8 @@
 import type { ModelDefinition, QualityCheckDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
 import type { FieldPath } from '../diagnostics/index.js';
-import { formatPath, formatValue } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 import { DEFAULT_GPU_RESOURCE } from '../resolve/index.js';
-import { describePlacement, type Findings, type GateContext, placements, quoteList } from './gates-context.js';
+import { type Findings, type GateContext, placeOf, placements } from './gates-context.js';
 
 const PAYLOAD_MODES = new Set(['request', 'response', 'all']);
 const ARTIFACT_SCHEMES = ['s3://', 'gs://', 'az://', 'hf://', 'pvc://', 'oci://', 'https://'];
@@ -22,7 +21,7 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
     if (!logging) continue;
     const at = (field: string): FieldPath => ['deploy', env, 'logging', field];
     if (logging.url !== undefined && !allowed.includes(logging.url))
-      found.add('MP7002', file, at('url'), `deploy.${env}.logging.url is ${formatValue(logging.url)}, not a log sink of the platform: allowed are ${allowed.length ? quoteList(allowed) : '(none: the platform declares no logging sinks)'}`);
+      found.add('MP7002', file, at('url'), { env, url: logging.url, allowed });
     if (model.dataClass === 'pii' && PAYLOAD_MODES.has(logging.mode)) {
       const destination = logging.url ?? sinks?.sink;
       if (!sinks || destination !== sinks.scrubbingSink)
@@ -30,9 +29,7 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
           'MP7001',
           file,
           logging.url !== undefined ? at('url') : at('mode'),
-          sinks
-            ? `deploy.${env}.logging sends '${logging.mode}' payloads of pii model '${model.id}' to ${formatValue(destination)}: payloads of pii models may only go to the scrubbing sink ${formatValue(sinks.scrubbingSink)}; set logging.url to it, or logging.mode to 'summary' or 'none'`
-            : `deploy.${env}.logging.mode is '${logging.mode}' on pii model '${model.id}', but the platform declares no scrubbing sink (logging.scrubbingSink): set logging.mode to 'summary' or 'none'`,
+          sinks ? { env, mode: logging.mode, model: model.id, destination, scrubbingSink: sinks.scrubbingSink } : { messageId: 'noSink', env, mode: logging.mode, model: model.id },
         );
     }
   }
@@ -45,19 +42,14 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
     const v = model.versions[p.index];
     const prefixes = team?.artifactPrefixes[p.env] ?? [];
     if (!prefixes.some((prefix) => isUnder(v.artifact.uri, prefix)))
-      found.add(
-        'MP7004',
-        file,
-        ['versions', p.index, 'artifact', 'uri'],
-        `versions[${p.index}].artifact.uri is ${formatValue(v.artifact.uri)}, outside the storage of team '${model.owner}' in ${p.env}, where ${v.version} is ${describePlacement(p).replace(/ in \S+$/, '')}: allowed prefixes (teams.${model.owner}.artifactPrefixes.${p.env}) are ${quoteList(prefixes)}`,
-      );
+      found.add('MP7004', file, ['versions', p.index, 'artifact', 'uri'], { index: p.index, uri: v.artifact.uri, team: model.owner, version: v.version, place: placeOf(p), prefixes });
   }
 
   model.versions.forEach((v, i) => {
     if (!ARTIFACT_SCHEMES.some((scheme) => v.artifact.uri.toLowerCase().startsWith(scheme)))
-      found.add('MP7005', file, ['versions', i, 'artifact', 'uri'], `versions[${i}].artifact.uri is ${formatValue(v.artifact.uri)}: allowed schemes are ${ARTIFACT_SCHEMES.join(', ')} (never plain http://)`);
+      found.add('MP7005', file, ['versions', i, 'artifact', 'uri'], { index: i, uri: v.artifact.uri, schemes: ARTIFACT_SCHEMES });
     if (!PINNED_IMAGE.test(v.lineage.image))
-      found.add('MP7006', file, ['versions', i, 'lineage', 'image'], `versions[${i}].lineage.image is ${formatValue(v.lineage.image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
+      found.add('MP7006', file, ['versions', i, 'lineage', 'image'], { index: i, image: v.lineage.image });
   });
 
   const warned = new Set<number>();
@@ -68,7 +60,7 @@ export function checkModelSecurity(context: GateContext, loaded: Loaded<ModelDef
     const image = p.server.runtime.image;
     if (image === v.lineage.image) continue;
     warned.add(p.index);
-    found.add('MP7007', file, ['versions', p.index, 'lineage', 'image'], `versions[${p.index}].lineage.image is '${v.lineage.image}', but runtime '${runtime}' serves ${v.version} with '${image}': the version would be served by an image it was not evaluated with; re-evaluate it with the runtime's image`);
+    found.add('MP7007', file, ['versions', p.index, 'lineage', 'image'], { index: p.index, version: v.version, image: v.lineage.image, runtime, runtimeImage: image });
   }
 }
 
@@ -83,18 +75,18 @@ export function checkPlatformSecurity(context: GateContext, found: Findings): vo
   for (const name of Object.keys(platform.runtimes)) {
     const image = platform.runtimes[name].image;
     if (!PINNED_IMAGE.test(image))
-      found.add('MP7006', file, ['runtimes', name, 'image'], `runtimes.${name}.image is ${formatValue(image)}, not pinned by digest: expected <repository>@sha256:<64 hex characters>`);
+      found.add('MP7006', file, ['runtimes', name, 'image'], { messageId: 'runtime', runtime: name, image });
   }
   const gpuKeys = new Set([DEFAULT_GPU_RESOURCE, ...context.resolved.environments.flatMap((e) => e.pools.map((p) => p.gpuResourceName))]);
   for (const name of Object.keys(platform.nodePools)) {
     const pool = platform.nodePools[name];
     const taints = pool.taints ?? [];
     if (pool.kind === 'gpu' && taints.length === 0)
-      found.add('MP7009', file, ['nodePools', name, 'taints'], `nodePools.${name} is a GPU pool without taints: CPU work could land on its GPU nodes; add a taint such as { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }`);
+      found.add('MP7009', file, ['nodePools', name, 'taints'], { pool: name });
     if (pool.kind === 'cpu')
       taints.forEach((t, i) => {
         if (gpuKeys.has(t.key))
-          found.add('MP7009', file, ['nodePools', name, 'taints', i, 'key'], `nodePools.${name}.taints[${i}].key is '${t.key}' on a CPU pool: that key marks GPU nodes, and the GPU pools' tolerations would let GPU work onto these nodes; remove the taint or use another key`);
+          found.add('MP7009', file, ['nodePools', name, 'taints', i, 'key'], { messageId: 'gpuKey', pool: name, index: i, key: t.key });
       });
   }
 }
@@ -109,7 +101,7 @@ function checkQuality(quality: readonly QualityCheckDefinition[], base: FieldPat
   quality.forEach((q, i) => {
     const label = userLabelIn(q.query);
     if (label)
-      found.add('MP7003', file, [...base, i, 'query'], `${formatPath([...base, i, 'query'])} of check '${q.name}' uses the label '${label}': user identifiers must never be metric labels (privacy and cardinality); aggregate them away in the recording rule`);
+      found.add('MP7003', file, [...base, i, 'query'], { path: [...base, i, 'query'], check: q.name, label });
   });
 }
 
@@ -151,8 +143,7 @@ export function credentialIn(text: string): string | undefined {
 export function checkCredentials(loaded: Loaded<unknown>, found: Findings): void {
   const ancestors = new Set<object>();
   // The message names where, never what: the path of a key is shown without the key itself.
-  const report = (path: FieldPath, what: string, isKey: boolean) =>
-    found.add('MP7008', loaded.file, path, `${isKey ? `a key of ${formatPath(path.slice(0, -1))}` : `the value at ${formatPath(path)}`} looks like ${what} (not shown here): credentials must never be committed; remove it, rotate it, and reference a secret store instead`);
+  const report = (path: FieldPath, what: string, isKey: boolean) => found.add('MP7008', loaded.file, path, { path, what, isKey });
   const visit = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === 'string') {
       const what = credentialIn(value);

@@ -1,4 +1,4 @@
-import type { Code, FieldPath } from '../diagnostics/index.js';
+import type { FieldPath, WarmPoolReason } from '../diagnostics/index.js';
 import type { ResolvedEnvironment, ResolvedModel } from '../resolve/index.js';
 import { rampDemand, simulate, sufficientWarmPool, warmPool } from '../resolve/index.js';
 import type { Findings, GateContext } from './gates-context.js';
@@ -10,17 +10,19 @@ export function simulationSeconds(rampSeconds: number, warmupSeconds: number): n
 
 /** One reason the stable version's minimum replicas are too low, and the minimum it asks for. */
 interface Shortfall {
-  readonly code: Code;
+  readonly code: WarmPoolCode;
   readonly needed: number;
-  readonly why: string;
+  readonly why: WarmPoolReason;
 }
+
+type WarmPoolCode = 'MP6008' | 'MP6010' | 'MP6011';
 
 /**
  * The code reported is that of the gravest reason found: requests dropped on
  * the declared ramp (MP6010), then the production floor of strict tiers
  * (MP6008), then the warm pool (MP6011, a warning off strict tiers).
  */
-const PRECEDENCE: readonly Code[] = ['MP6010', 'MP6008', 'MP6011'];
+const PRECEDENCE: readonly WarmPoolCode[] = ['MP6010', 'MP6008', 'MP6011'];
 
 /**
  * Minimum replicas of the stable version (MP6008, MP6010, MP6011), one
@@ -48,11 +50,13 @@ export function checkWarmPools(context: GateContext, found: Findings): void {
       const gravest = [...shortfalls].sort((a, b) => PRECEDENCE.indexOf(a.code) - PRECEDENCE.indexOf(b.code))[0];
       const replicas = declared.get(model.file)?.deploy[env.name]?.replicas;
       const path: FieldPath = replicas ? ['deploy', env.name, 'replicas', 'min'] : ['deploy', env.name, 'replicas'];
-      const fix = replicas
-        ? `set deploy.${env.name}.replicas.min to ${needed} or more`
-        : `set deploy.${env.name}.replicas to { min: ${needed}, max: ${Math.max(needed, stable.replicas.max)} } (or raise tiers.${model.tier.name}.minReplicas.${env.name})`;
-      const reasons = shortfalls.map((s) => s.why).join('; ');
-      found.add(gravest.code, model.file, path, `${model.id} ${stable.version} in ${env.name} runs ${stable.replicas.min} minimum replica${stable.replicas.min === 1 ? '' : 's'}, but needs ${needed}: ${reasons}. Fix: ${fix}`, { strict: model.tier.strict });
+      found.add(
+        gravest.code,
+        model.file,
+        path,
+        { model: model.id, version: stable.version, env: env.name, tier: model.tier.name, min: stable.replicas.min, max: stable.replicas.max, needed, declared: replicas !== undefined, reasons: shortfalls.map((s) => s.why) },
+        { strict: model.tier.strict },
+      );
     }
   }
 }
@@ -62,9 +66,9 @@ function shortfallsOf(env: ResolvedEnvironment, model: ResolvedModel, stable: Re
   const tier = model.tier;
   const out: Shortfall[] = [];
   if (tier.strict && env.production && min < 2)
-    out.push({ code: 'MP6008', needed: 2, why: `a model of strict tier '${tier.name}' needs at least 2 in production environment '${env.name}' (MP6008)` });
+    out.push({ code: 'MP6008', needed: 2, why: { kind: 'floor', tier: tier.name, env: env.name } });
   if (!model.ramp) {
-    if (min < tier.minReplicas) out.push({ code: 'MP6011', needed: tier.minReplicas, why: `the ${tier.name} tier's minimum in ${env.name} is ${tier.minReplicas} (MP6011)` });
+    if (min < tier.minReplicas) out.push({ code: 'MP6011', needed: tier.minReplicas, why: { kind: 'tier', tier: tier.name, env: env.name, minimum: tier.minReplicas } });
     return out;
   }
   const derived = warmPool({ peakRps: model.ramp.peakRps, maxRpsPerReplica: stable.profile.maxRpsPerReplica, headroom: tier.headroom, tierMinimum: tier.minReplicas });
@@ -72,7 +76,7 @@ function shortfallsOf(env: ResolvedEnvironment, model: ResolvedModel, stable: Re
     out.push({
       code: 'MP6011',
       needed: derived,
-      why: `below the warm pool ${derived} that ${model.ramp.peakRps} rps at peak needs (ceil(${model.ramp.peakRps} × headroom ${tier.headroom} / ${stable.profile.maxRpsPerReplica} rps per replica), at least the tier minimum ${tier.minReplicas}) (MP6011)`,
+      why: { kind: 'peak', warmPool: derived, peakRps: model.ramp.peakRps, headroom: tier.headroom, rpsPerReplica: stable.profile.maxRpsPerReplica, tierMinimum: tier.minReplicas },
     });
   if (!tier.strict) return out;
   const demand = rampDemand(model.ramp.peakRps, model.ramp.rampSeconds, model.ramp.baselineRps);
@@ -83,7 +87,19 @@ function shortfallsOf(env: ResolvedEnvironment, model: ResolvedModel, stable: Re
     out.push({
       code: 'MP6010',
       needed: enough,
-      why: `with ${min} it leaves ${result.unserved} requests unserved over ${result.secondsOverCapacity} s of its declared ramp (${model.ramp.baselineRps} → ${model.ramp.peakRps} rps in ${model.ramp.rampSeconds} s, warmup ${stable.profile.warmupSeconds} s); a warm pool of ${enough} would suffice (MP6010, \`npx modelplane simulate ${model.id} --env ${env.name}\`)`,
+      why: {
+        kind: 'ramp',
+        model: model.id,
+        env: env.name,
+        min,
+        unserved: result.unserved,
+        secondsOverCapacity: result.secondsOverCapacity,
+        baselineRps: model.ramp.baselineRps,
+        peakRps: model.ramp.peakRps,
+        rampSeconds: model.ramp.rampSeconds,
+        warmupSeconds: stable.profile.warmupSeconds,
+        sufficient: enough,
+      },
     });
   }
   return out;

@@ -12,9 +12,7 @@ export function checkModelNames(loaded: Loaded<ModelDefinition>): Diagnostic[] {
     for (const env of Object.keys(model.deploy)) {
       const bad = derivedModelNames(model.id, v.version, env).find(({ name }) => !isDns1035Label(name));
       if (!bad) continue;
-      out.push(
-        diagnostic('MP4001', { file: loaded.file, path: ['versions', i, 'version'] }, `model '${model.id}' version '${v.version}' in '${env}' gives the ${bad.what} name '${bad.name}' (${bad.name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the model id or the version`),
-      );
+      out.push(diagnostic('MP4001', { file: loaded.file, path: ['versions', i, 'version'] }, { model: model.id, version: v.version, env, what: bad.what, name: bad.name }));
       return;
     }
   });
@@ -23,11 +21,11 @@ export function checkModelNames(loaded: Loaded<ModelDefinition>): Diagnostic[] {
     const slug = versionSlug(v.version);
     const other = slugs.get(slug);
     if (other !== undefined && other !== v.version)
-      out.push(diagnostic('MP4003', { file: loaded.file, path: ['versions', i, 'version'] }, `versions '${other}' and '${v.version}' both give the object name suffix '${slug}': rename one (versions are compared lower-case, with '.' and '-' alike)`));
+      out.push(diagnostic('MP4003', { file: loaded.file, path: ['versions', i, 'version'] }, { first: other, second: v.version, suffix: slug }));
     slugs.set(slug, v.version);
   });
   const namespace = teamNamespace(model.owner, 'x');
-  if (!isDns1035Label(namespace)) out.push(diagnostic('MP4001', { file: loaded.file, path: ['owner'] }, `owner '${model.owner}' gives an invalid namespace name`));
+  if (!isDns1035Label(namespace)) out.push(diagnostic('MP4001', { file: loaded.file, path: ['owner'] }, { messageId: 'owner', owner: model.owner }));
   return out;
 }
 
@@ -37,7 +35,7 @@ export function checkPlatformNames(loaded: Loaded<PlatformDefinition>): Diagnost
     for (const env of Object.keys(loaded.value.environments)) {
       const name = teamNamespace(team, env);
       if (!isDns1035Label(name))
-        out.push(diagnostic('MP4001', { file: loaded.file, path: ['teams', team] }, `team '${team}' in environment '${env}' gives the namespace '${name}' (${name.length} characters), not a DNS-1035 label of at most 63 characters: shorten the team or environment name`));
+        out.push(diagnostic('MP4001', { file: loaded.file, path: ['teams', team] }, { messageId: 'namespace', team, env, name }));
     }
   }
   return out;

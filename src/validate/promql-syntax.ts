@@ -1,6 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ModelDefinition, PlatformDefinition, QualityCheckDefinition, RolloutPolicyDefinition } from '../definitions/index.js';
-import { diagnostic, formatPath, type Diagnostic, type FieldPath } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic, type FieldPath, type PromqlText } from '../diagnostics/index.js';
 import type { Loaded } from '../load/index.js';
 
 /** `{{namespace}}`, `{{workload}}`, `{{model}}` and Argo's `{{args.x}}`: replaced by letters of the same length before parsing. */
@@ -28,19 +28,16 @@ export function promqlSyntaxError(text: string, prefix = '', suffix = ''): { off
   return { offset, found: text.slice(offset, offset + 12) };
 }
 
-function check(out: Diagnostic[], file: string, path: FieldPath, what: string, text: unknown, prefix = '', suffix = ''): void {
+function check(out: Diagnostic[], file: string, path: FieldPath, of: PromqlText, text: unknown, prefix = '', suffix = ''): void {
   if (typeof text !== 'string') return;
   const error = promqlSyntaxError(text, prefix, suffix);
   if (!error) return;
-  const at = error.found === '' ? 'it ends too early' : `unexpected ${JSON.stringify(error.found)} at character ${error.offset + 1}`;
-  out.push(
-    diagnostic('MP2005', { file, path: [...path] }, `${formatPath(path)} ${what} is not valid PromQL (${at}): ${JSON.stringify(text)}; check brackets, quotes and operators (Prometheus would reject it when the analysis runs)`),
-  );
+  out.push(diagnostic('MP2005', { file, path: [...path] }, { path, of, text, offset: error.offset, found: error.found }));
 }
 
 function checkQuality(out: Diagnostic[], file: string, base: FieldPath, quality: readonly QualityCheckDefinition[] | undefined): void {
   if (!Array.isArray(quality)) return;
-  quality.forEach((q, i) => check(out, file, [...base, i, 'query'], `of check '${String(q?.name)}'`, q?.query));
+  quality.forEach((q, i) => check(out, file, [...base, i, 'query'], { check: String(q?.name) }, q?.query));
 }
 
 /** Quality queries of policies and models, and the platform's metric sources, parsed at validate time (MP2005). */
@@ -49,11 +46,11 @@ export function checkPromqlSyntax(platform: Loaded<PlatformDefinition> | undefin
   const requests = platform?.value.metricSources?.requests;
   if (platform && requests) {
     const base = ['metricSources', 'requests'];
-    check(out, platform.file, [...base, 'total'], '(a metric name)', requests.total, '', '{}');
-    check(out, platform.file, [...base, 'durationBucketMs'], '(a metric name)', requests.durationBucketMs, '', '{}');
-    check(out, platform.file, [...base, 'selector'], '(label matchers)', requests.selector, 'm{', '}');
-    check(out, platform.file, [...base, 'errorMatcher'], '(label matchers)', requests.errorMatcher, 'm{', '}');
-    check(out, platform.file, ['metricSources', 'gpuUtilization'], '(a metric name)', platform.value.metricSources.gpuUtilization, '', '{}');
+    check(out, platform.file, [...base, 'total'], { fragment: 'a metric name' }, requests.total, '', '{}');
+    check(out, platform.file, [...base, 'durationBucketMs'], { fragment: 'a metric name' }, requests.durationBucketMs, '', '{}');
+    check(out, platform.file, [...base, 'selector'], { fragment: 'label matchers' }, requests.selector, 'm{', '}');
+    check(out, platform.file, [...base, 'errorMatcher'], { fragment: 'label matchers' }, requests.errorMatcher, 'm{', '}');
+    check(out, platform.file, ['metricSources', 'gpuUtilization'], { fragment: 'a metric name' }, platform.value.metricSources.gpuUtilization, '', '{}');
   }
   for (const p of policies) checkQuality(out, p.file, ['analysis', 'quality'], p.value.analysis?.quality);
   for (const m of models) checkQuality(out, m.file, ['quality'], m.value.quality);

@@ -16,25 +16,13 @@ export function checkRuntimes(loaded: Loaded<PlatformDefinition>): Diagnostic[] 
     const r = platform.runtimes[name];
     const kind = runtimeKindOf(r);
     if (!kind) {
-      out.push(
-        diagnostic(
-          'MP3015',
-          { file, path: ['runtimes', name, 'image'] },
-          `runtime '${name}' declares no kind and its image '${r.image}' is none of KServe's model servers: declare runtimes.${name}.kind, one of ${RUNTIME_KINDS.map((k) => `'${k}'`).join(', ')}`,
-        ),
-      );
+      out.push(diagnostic('MP3015', { file, path: ['runtimes', name, 'image'] }, { runtime: name, image: r.image, kinds: RUNTIME_KINDS }));
       continue;
     }
     const served = RUNTIME_CONTRACTS[kind].protocols;
     (r.protocols ?? []).forEach((p, i) => {
       if (!(served as readonly string[]).includes(p))
-        out.push(
-          diagnostic(
-            'MP3016',
-            { file, path: ['runtimes', name, 'protocols', i] },
-            `runtime '${name}' (${kind}) declares protocol '${p}', which its server does not serve: it serves ${served.map((x) => `'${x}'`).join(', ')}; remove '${p}' or leave protocols out`,
-          ),
-        );
+        out.push(diagnostic('MP3016', { file, path: ['runtimes', name, 'protocols', i] }, { runtime: name, kind, protocol: p, served }));
     });
   }
   return out;

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Code, Diagnostic, FieldPath } from '../diagnostics/index.js';
-import { diagnostic, formatPath, formatValue } from '../diagnostics/index.js';
+import type { Diagnostic, FieldPath, KeyRule } from '../diagnostics/index.js';
+import { diagnostic, formatPath } from '../diagnostics/index.js';
 import { modelSchema, platformSchema, rolloutPolicySchema } from './schemas.js';
 
 export type SchemaKind = 'platform' | 'model' | 'rollout-policy';
@@ -81,14 +81,6 @@ function valueAt(root: unknown, path: FieldPath): unknown {
   return current;
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
-  return `a ${typeof value}`;
-}
-
 /** What the failing schema accepts, in words: its `x-expected`, else its description. */
 function expected(error: ErrorObject): string | undefined {
   const schema = error.parentSchema as Record<string, unknown> | undefined;
@@ -97,14 +89,6 @@ function expected(error: ErrorObject): string | undefined {
   const description = schema?.description;
   return typeof description === 'string' ? `${description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())}` : undefined;
 }
-
-/** ` (did you mean 'x'?)` when a candidate is close to `value` (case, a typo or two), else ''. */
-function suggestion(value: string, candidates: readonly string[], format: (candidate: string) => string): string {
-  const near = nearest(value, candidates);
-  return near === undefined ? '' : ` (did you mean ${format(near)}?)`;
-}
-
-const quoted = (field: string): string => `'${field}'`;
 
 /**
  * The candidate closest to `value` by edit distance (insertions, deletions,
@@ -140,78 +124,74 @@ function editDistance(a: string, b: string): number {
 
 function toDiagnostic(error: ErrorObject, root: unknown, file: string, kind: SchemaKind): Diagnostic {
   const base = pathOf(error.instancePath);
-  const where = formatPath(base);
   const value = valueAt(root, base);
   const params = error.params as Record<string, unknown>;
-  const make = (code: Code, path: FieldPath, message: string): Diagnostic => diagnostic(code, { file, path }, message);
+  const at = (path: FieldPath) => ({ file, path });
+  const limit = Number(params.limit);
+  const bound = /^min/.test(error.keyword) ? 'at least' : 'at most';
 
   if (error.propertyName !== undefined && error.keyword !== 'propertyNames') {
     // A rule on the keys of a map (`propertyNames`): the key itself is the mistake.
     const key = error.propertyName;
-    return make('MP2004', [...base, key], `key ${formatValue(key)} in ${where} is not valid: expected ${keyRule(error)}`);
+    return diagnostic('MP2004', at([...base, key]), { messageId: 'key', in: base, key, rule: keyRule(error) });
   }
 
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const allowed = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties ?? {}) as object);
-      const inWhere = base.length ? `in ${where}` : `at the top level of the ${kind === 'rollout-policy' ? 'rollout policy' : kind}`;
-      return make('MP2001', [...base, field], `unknown field '${field}' ${inWhere}${suggestion(field, allowed, quoted)}: allowed fields are ${allowed.join(', ')}`);
+      return diagnostic('MP2001', at([...base, field]), { field, in: base, kind: kind === 'rollout-policy' ? 'rollout policy' : kind, allowed, suggestion: nearest(field, allowed) });
     }
-    case 'required': {
-      const field = String(params.missingProperty);
-      return make('MP2003', [...base, field], `${formatPath([...base, field])} is required but missing${base.length ? '' : ' from the definition'}`);
-    }
+    case 'required':
+      return diagnostic('MP2003', at([...base, String(params.missingProperty)]), { path: [...base, String(params.missingProperty)] });
     case 'type':
-      return make('MP2002', base, `${where} is ${typeName(value)} (${formatValue(value)}): expected ${Array.isArray(params.type) ? params.type.join(' or ') : String(params.type)}`);
+      return diagnostic('MP2002', at(base), { path: base, value, expected: Array.isArray(params.type) ? params.type.map(String) : [String(params.type)] });
     case 'enum': {
       const values = params.allowedValues as unknown[];
-      const allowed = values.map((v) => formatValue(v)).join(', ');
-      const hint = typeof value === 'string' ? suggestion(value, values.filter((v): v is string => typeof v === 'string'), formatValue) : '';
-      return make('MP2004', base, `${where} is ${formatValue(value)}${hint}: allowed values are ${allowed}`);
+      const suggestion = typeof value === 'string' ? nearest(value, values.filter((v): v is string => typeof v === 'string')) : undefined;
+      return diagnostic('MP2004', at(base), { messageId: 'enum', path: base, value, allowed: values, suggestion });
     }
     case 'const':
-      return make('MP2004', base, `${where} is ${formatValue(value)}: expected ${formatValue(params.allowedValue)}`);
+      return diagnostic('MP2004', at(base), { messageId: 'const', path: base, value, expected: params.allowedValue });
     case 'pattern':
-    case 'format': {
-      return make('MP2004', base, `${where} is ${formatValue(value)}: expected ${expected(error) ?? `a value matching ${String(params.pattern ?? params.format)}`}`);
-    }
+    case 'format':
+      return diagnostic('MP2004', at(base), { messageId: 'pattern', path: base, value, pattern: String(params.pattern ?? params.format), hint: expected(error) });
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return make('MP2004', base, `${where} is ${formatValue(value)}: must be ${String(params.comparison)} ${String(params.limit)}`);
+      return diagnostic('MP2004', at(base), { messageId: 'range', path: base, value, comparison: String(params.comparison), limit });
     case 'minLength':
     case 'maxLength':
-      return make('MP2004', base, `${where} is ${formatValue(value)} (${typeof value === 'string' ? value.length : '?'} characters): must have ${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} characters${expected(error) ? ` (${expected(error)})` : ''}`);
+      return diagnostic('MP2004', at(base), { messageId: 'length', path: base, value, bound, limit, hint: expected(error) });
     case 'minItems':
     case 'maxItems':
-      return make('MP2004', base, `${where} has ${Array.isArray(value) ? value.length : '?'} entries: must have ${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)}`);
+      return diagnostic('MP2004', at(base), { messageId: 'entries', path: base, count: Array.isArray(value) ? value.length : undefined, bound, limit });
     case 'minProperties':
     case 'maxProperties':
-      return make('MP2004', base, `${where} has ${value && typeof value === 'object' ? Object.keys(value).length : '?'} entries: must have ${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(params.limit)}`);
+      return diagnostic('MP2004', at(base), { messageId: 'entries', path: base, count: value && typeof value === 'object' ? Object.keys(value).length : undefined, bound, limit });
     case 'propertyNames':
-      return make('MP2004', base, `${where} has an invalid key: ${error.message ?? ''}`);
+      return diagnostic('MP2004', at(base), { messageId: 'invalidKey', path: base, ajv: error.message ?? '' });
     default:
-      return make('MP2004', base, `${where} ${error.message ?? 'is not valid'}`);
+      return diagnostic('MP2004', at(base), { path: base, ajv: error.message });
   }
 }
 
 /** What a key must be, for a rule on the keys of a map. */
-function keyRule(error: ErrorObject): string {
+function keyRule(error: ErrorObject): KeyRule {
   const params = error.params as Record<string, unknown>;
   const hint = expected(error);
   switch (error.keyword) {
     case 'const':
-      return formatValue(params.allowedValue);
+      return { kind: 'const', value: params.allowedValue };
     case 'enum':
-      return `one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v)).join(', ')}`;
+      return { kind: 'enum', values: params.allowedValues as unknown[] };
     case 'minLength':
-      return `at least ${String(params.limit)} characters${hint ? ` (${hint})` : ''}`;
+      return { kind: 'length', bound: 'at least', limit: Number(params.limit), hint };
     case 'maxLength':
-      return `at most ${String(params.limit)} characters${hint ? ` (${hint})` : ''}`;
+      return { kind: 'length', bound: 'at most', limit: Number(params.limit), hint };
     default:
-      return hint ?? `a name matching ${String(params.pattern ?? error.message)}`;
+      return { kind: 'pattern', pattern: String(params.pattern ?? error.message), hint };
   }
 }
 
@@ -222,7 +202,7 @@ export function checkPlainData(value: unknown, file: string): Diagnostic[] {
   const visit = (current: unknown, path: (string | number)[]): void => {
     if (diagnostics.length >= 20) return;
     const report = (what: string): void => {
-      diagnostics.push(diagnostic('MP1007', { file, path: [...path] }, `${formatPath(path)} is ${what}: definitions must be plain data (strings, finite numbers, booleans, arrays and objects)`));
+      diagnostics.push(diagnostic('MP1007', { file, path: [...path] }, { path: [...path], found: what }));
     };
     if (typeof current === 'number') {
       if (!Number.isFinite(current)) report(String(current));

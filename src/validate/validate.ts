@@ -67,12 +67,12 @@ export function checkStructure(definitions: Definitions): Diagnostic[] {
   const policies = definitions.policies.filter((p) => schemaOk(out, 'rollout-policy', p));
   const models = definitions.models.filter((m) => schemaOk(out, 'model', m));
 
-  out.push(...duplicates(definitions.policies, (p) => (p as Loaded<RolloutPolicyDefinition>).value?.name, 'MP1005', 'policy name', ['name']));
-  out.push(...duplicates(definitions.models, (m) => (m as Loaded<ModelDefinition>).value?.id, 'MP1004', 'model id', ['id']));
+  out.push(...duplicates(definitions.policies, (p) => (p as Loaded<RolloutPolicyDefinition>).value?.name, 'MP1005', ['name']));
+  out.push(...duplicates(definitions.models, (m) => (m as Loaded<ModelDefinition>).value?.id, 'MP1004', ['id']));
   for (const m of models) {
     const expected = `models/${m.value.id}.ts`;
     if (m.file !== expected)
-      out.push(diagnostic('MP1006', { file: m.file, path: ['id'] }, `model id '${m.value.id}' is declared in ${m.file}: rename the file to ${expected} (one model per file, named after its id)`));
+      out.push(diagnostic('MP1006', { file: m.file, path: ['id'] }, { id: m.value.id, file: m.file, expected }));
   }
 
   if (!platform || !platformOk) return out;
@@ -94,14 +94,14 @@ function schemaOk(out: Diagnostic[], kind: 'platform' | 'model' | 'rollout-polic
   return found.length === 0;
 }
 
-function duplicates<T extends Loaded<unknown>>(items: readonly T[], key: (item: T) => unknown, code: 'MP1004' | 'MP1005', what: string, path: string[]): Diagnostic[] {
+function duplicates<T extends Loaded<unknown>>(items: readonly T[], key: (item: T) => unknown, code: 'MP1004' | 'MP1005', path: string[]): Diagnostic[] {
   const seen = new Map<string, T>();
   const out: Diagnostic[] = [];
   for (const item of items) {
     const k = key(item);
     if (typeof k !== 'string') continue;
     const first = seen.get(k);
-    if (first) out.push(diagnostic(code, { file: item.file, path }, `${what} '${k}' is declared in both ${first.file} and ${item.file}: each ${what} must be unique`));
+    if (first) out.push(diagnostic(code, { file: item.file, path }, { name: k, first: first.file, second: item.file }));
     else seen.set(k, item);
   }
   return out;

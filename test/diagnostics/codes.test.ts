@@ -21,10 +21,19 @@ describe('diagnostic codes', () => {
   });
 
   it('takes the severity from the catalogue, and the strict-tier severity only where the code has one', () => {
-    expect(diagnostic('MP2001', { file: 'models/a.ts', path: ['x'] }, 'm')).toEqual({ code: 'MP2001', severity: 'error', file: 'models/a.ts', path: ['x'], message: 'm' });
-    expect(diagnostic('MP7007', {}, 'm').severity).toBe('warning');
-    expect(diagnostic('MP7007', {}, 'm', { strict: true }).severity).toBe('warning');
-    expect(diagnostic('MP6011', {}, 'm').severity).toBe('warning');
-    expect(diagnostic('MP6011', {}, 'm', { strict: true }).severity).toBe('error');
+    const unknownField = { field: 'x', in: [], kind: 'model', allowed: ['id'] } as const;
+    expect(diagnostic('MP2001', { file: 'models/a.ts', path: ['x'] }, unknownField)).toEqual({
+      code: 'MP2001',
+      severity: 'error',
+      file: 'models/a.ts',
+      path: ['x'],
+      message: 'unknown field \'x\' at the top level of the model: allowed fields are id',
+    });
+    const image = { index: 0, version: '1.0.0', image: 'a', runtime: 'r', runtimeImage: 'b' };
+    expect(diagnostic('MP7007', {}, image).severity).toBe('warning');
+    expect(diagnostic('MP7007', {}, image, { strict: true }).severity).toBe('warning');
+    const warmPool = { model: 'm', version: '1.0.0', env: 'prod', tier: 't', min: 1, max: 4, needed: 2, declared: true, reasons: [{ kind: 'tier', tier: 't', env: 'prod', minimum: 2 }] } as const;
+    expect(diagnostic('MP6011', {}, warmPool).severity).toBe('warning');
+    expect(diagnostic('MP6011', {}, warmPool, { strict: true }).severity).toBe('error');
   });
 });

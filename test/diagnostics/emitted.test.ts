@@ -5,7 +5,7 @@
  * missing platform). A code no fixture emits is either dead or untested.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_CODES, type Code } from '../../src/diagnostics/index.js';
+import { ALL_CODES, type Code, type Diagnostic } from '../../src/diagnostics/index.js';
 import { loadDefinitions, readLiveRoutes } from '../../src/load/index.js';
 import { checkRetirements, validateDefinitions } from '../../src/validate/index.js';
 import { DEFINITION_CASES } from '../support/definition-cases.js';
@@ -59,46 +59,53 @@ afterAll(async () => {
   for (const r of repos) await r.cleanup();
 });
 
-async function loadedCodes(setup: (repo: Repo) => Promise<void>, options: { policies?: boolean } = {}): Promise<Code[]> {
+async function loaded(setup: (repo: Repo) => Promise<void>, options: { policies?: boolean } = {}): Promise<readonly Diagnostic[]> {
   const repo = await makeRepo({ models: [], policies: options.policies ?? true });
   repos.push(repo);
   await setup(repo);
-  return (await loadDefinitions(repo.root)).diagnostics.map((d) => d.code);
+  return (await loadDefinitions(repo.root)).diagnostics;
 }
 
 describe('the catalogue', () => {
   it('has every code emitted by some fixture', async () => {
     const emitted = new Set<Code>();
+    // A template given an argument it does not have, or an object where it expects a name, shows it in the text.
+    const garbled: string[] = [];
+    const seen = (x: Diagnostic) => {
+      emitted.add(x.code);
+      if (/\bundefined\b|\[object Object\]/.test(x.message)) garbled.push(`${x.code}: ${x.message}`);
+    };
     for (const c of [...GATE_CASES, ...DEFINITION_CASES]) {
       const d = await cloneReference();
       c.change(d);
-      for (const x of validateDefinitions(asDefinitions(d), NOW)) emitted.add(x.code);
+      for (const x of validateDefinitions(asDefinitions(d), NOW)) seen(x);
     }
     for (const c of MORE) {
       const d = await cloneReference();
       c.change(d);
-      const codes = validateDefinitions(asDefinitions(d), NOW).map((x) => x.code);
-      expect(codes, c.code).toContain(c.code);
-      for (const code of codes) emitted.add(code);
+      const found = validateDefinitions(asDefinitions(d), NOW);
+      expect(found.map((x) => x.code), c.code).toContain(c.code);
+      for (const x of found) seen(x);
     }
     const onDisk = [
-      ...(await loadedCodes((r) => r.write('models/broken.ts', 'export default (;\n'))),
-      ...(await loadedCodes((r) => r.write('models/empty.ts', 'export const x = 1;\n'))),
-      ...(await loadedCodes(async () => undefined, { policies: false })),
-      ...(await loadedCodes((r) => r.write('models/search/doc-embedder.ts', 'export default {};\n'))),
-      ...(await loadedCodes((r) => r.write('models/getter.ts', "export default { get id(): string { throw new Error('no'); } };\n"))),
-      ...(await loadedCodes((r) => r.write('models/exits.ts', 'process.exit(0);\n'))),
+      ...(await loaded((r) => r.write('models/broken.ts', 'export default (;\n'))),
+      ...(await loaded((r) => r.write('models/empty.ts', 'export const x = 1;\n'))),
+      ...(await loaded(async () => undefined, { policies: false })),
+      ...(await loaded((r) => r.write('models/search/doc-embedder.ts', 'export default {};\n'))),
+      ...(await loaded((r) => r.write('models/getter.ts', "export default { get id(): string { throw new Error('no'); } };\n"))),
+      ...(await loaded((r) => r.write('models/exits.ts', 'process.exit(0);\n'))),
     ];
-    expect(onDisk).toEqual(expect.arrayContaining(['MP1001', 'MP1002', 'MP1003', 'MP1008', 'MP1009']));
-    for (const code of onDisk) emitted.add(code);
+    expect(onDisk.map((x) => x.code)).toEqual(expect.arrayContaining(['MP1001', 'MP1002', 'MP1003', 'MP1008', 'MP1009']));
+    for (const x of onDisk) seen(x);
 
     // The reference platform's generated/ has fraud-detector's route in prod: removing the model is refused.
     const removed = await cloneReference();
     removed.models = removed.models.filter((m) => m.value.id !== 'fraud-detector');
-    const retire = checkRetirements(asDefinitions(removed), await readLiveRoutes(REPO_ROOT), []).map((x) => x.code);
-    expect(retire).toContain('MP9001');
-    for (const code of retire) emitted.add(code);
+    const retire = checkRetirements(asDefinitions(removed), await readLiveRoutes(REPO_ROOT), []);
+    expect(retire.map((x) => x.code)).toContain('MP9001');
+    for (const x of retire) seen(x);
 
     expect(ALL_CODES.filter((code) => !emitted.has(code))).toEqual([]);
+    expect(garbled).toEqual([]);
   }, 120_000);
 });
