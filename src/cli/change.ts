@@ -42,7 +42,7 @@ export function deliveryFor(platform: ResolvedPlatform | undefined, change: Chan
 
 /** Makes the change (the rollout transaction, with the CLI's compile) and prints what it became. */
 export async function deliverChange(root: string, change: Change, delivery: Delivery, output: Output, refresh?: RefreshTarget): Promise<ChangeResult> {
-  const result = await rollout(output, () => makeChange(root, change, delivery, { compile: (dir) => compile(dir, { render: false }), log: (line) => output.err(line) }));
+  const result = await rollout(output, () => makeChange(root, change, delivery, { compile: (dir) => compile(dir, { render: false }), log: (line) => output.err(line), env: process.env }));
   if (result.kind === 'commit') output.out(`${change.title}${result.how ? `\n(${result.how})` : ''}\ncommitted ${result.sha.slice(0, 12)} on branch ${result.branch}`);
   else if (result.kind === 'pushed') {
     output.out(`${change.title}${result.how ? `\n(${result.how})` : ''}\npushed ${result.sha.slice(0, 12)} onto ${result.branch}`);

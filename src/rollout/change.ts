@@ -35,7 +35,6 @@ export interface Delivery {
   readonly autoMerge?: boolean;
   /** Base branch of the pull request. @default GITHUB_BASE_REF, else the repository's default branch */
   readonly base?: string;
-  readonly labels?: readonly string[];
   /** Branch a local commit starts from. @default - the checked-out branch */
   readonly from?: string;
   /**
@@ -78,6 +77,11 @@ export class RolloutError extends Error {
  */
 export function branchName(env: string, model: string, action: string, version: string): string {
   return isRevert(action) ? `modelplane/rollback/${env}/${model}/${action}-${version}` : `modelplane/${env}/${model}/${action}-${version}`;
+}
+
+/** Labels of a change's pull request: `modelplane`, `env:<env>` and `action:<action>`. */
+export function pullRequestLabels(change: Change): string[] {
+  return ['modelplane', `env:${change.env}`, `action:${change.trailers.action}`];
 }
 
 /** Rollback and abort: changes that only take traffic back to a state that was already reviewed. */

@@ -59,8 +59,7 @@ export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInp
       : { action: 'wait', reason: `waiting for Argo CD to create the AnalysisRun of step ${step} (${Math.round(age)} s of ${deadline} s)` };
   }
 
-  // When the step started: the run's own times, else the commit of the step.
-  const startedAt = run.startedAt ?? run.createdAt ?? stepCommittedAt?.toISOString();
+  const startedAt = stepStartedAt(run, stepCommittedAt);
   const age = startedAt ? seconds(new Date(startedAt), now) : 0;
   switch (run.phase) {
     case 'Successful': {
@@ -81,29 +80,50 @@ export function decide({ model, policy, run, stepCommittedAt, now }: DecisionInp
   }
 }
 
-/** Reads AnalysisRun objects (as in `kubectl get analysisruns -o json`) into statuses. */
+/** When the step started: the run's own times (started, else created), else the commit of the step; undefined when none is known. */
+function stepStartedAt(run: AnalysisRunStatus, stepCommittedAt: Date | undefined): string | undefined {
+  if (run.startedAt !== undefined) return run.startedAt;
+  if (run.createdAt !== undefined) return run.createdAt;
+  return stepCommittedAt === undefined ? undefined : stepCommittedAt.toISOString();
+}
+
+/** Reads AnalysisRun objects (as in `kubectl get analysisruns -o json`) into statuses; objects without a name are skipped. */
 export function parseAnalysisRuns(json: unknown): AnalysisRunStatus[] {
-  const items = Array.isArray(json) ? json : ((json as { items?: unknown[] })?.items ?? [json]);
-  return items.flatMap((item): AnalysisRunStatus[] => {
-    const o = item as {
-      metadata?: { name?: string; creationTimestamp?: string };
-      status?: { phase?: string; startedAt?: string; message?: string; metricResults?: { name: string; phase: string; message?: string; measurements?: { value?: string; phase?: string }[] }[] };
-    };
-    if (!o?.metadata?.name) return [];
-    return [
-      {
-        name: o.metadata.name,
-        phase: o.status?.phase ?? '',
-        createdAt: o.metadata.creationTimestamp,
-        startedAt: o.status?.startedAt,
-        message: o.status?.message,
-        metrics: (o.status?.metricResults ?? []).map((m) => ({
-          name: m.name,
-          phase: m.phase,
-          value: m.measurements?.at(-1)?.value,
-          message: m.message,
-        })),
-      },
-    ];
+  return analysisRunObjects(json).flatMap((item): AnalysisRunStatus[] => {
+    const metadata = record(record(item)?.metadata);
+    const name = text(metadata?.name);
+    if (!name) return [];
+    const status = record(record(item)?.status);
+    return [{ name, phase: runPhase(status), createdAt: text(metadata?.creationTimestamp), startedAt: text(status?.startedAt), message: text(status?.message), metrics: metricResults(status) }];
   });
 }
+
+/** The objects of a `kubectl get -o json` answer: a List's `items`, an array, or the one object. */
+function analysisRunObjects(json: unknown): readonly unknown[] {
+  if (Array.isArray(json)) return json;
+  const list = record(json);
+  if (list && Array.isArray(list.items)) return list.items;
+  return [json];
+}
+
+/** `status.phase`; '' while Argo Rollouts has set none (the run has not started: `decide` reads it as Pending). */
+function runPhase(status: Record<string, unknown> | undefined): string {
+  const phase = text(status?.phase);
+  return phase === undefined ? '' : phase;
+}
+
+/** `status.metricResults`: each metric's phase and its last measured value; none before the first measurement. */
+function metricResults(status: Record<string, unknown> | undefined): AnalysisRunStatus['metrics'] {
+  const results = status?.metricResults;
+  if (!Array.isArray(results)) return [];
+  return results.flatMap((item) => {
+    const m = record(item);
+    if (!m) return [];
+    const measurements = Array.isArray(m.measurements) ? m.measurements : [];
+    return [{ name: String(m.name), phase: String(m.phase), value: text(record(measurements.at(-1))?.value), message: text(m.message) }];
+  });
+}
+
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

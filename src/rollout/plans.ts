@@ -27,8 +27,7 @@ export function releaseChange(
   if (model.canary) throw refuse(`${o.model} already has a canary of ${model.canary.version} in ${o.env} (step ${model.canary.step}): promote or roll it back first`);
   if (model.stable === o.version) throw refuse(`${o.model} ${o.version} is already the stable version in ${o.env}`);
 
-  const policyName = o.policy ?? env.defaultPolicy;
-  const policy = platform.policies.find((p) => p.name === policyName);
+  const policy = platform.policies.find((p) => p.name === releasePolicy(o.policy, env.defaultPolicy));
   if (!policy) throw refuse(`no rollout policy for ${o.env}: pass --policy or set environments.${o.env}.defaultPolicy`);
   const index = loaded.value.versions.findIndex((v) => v.version === o.version);
   // The new state's gates see a direct deployment under the environment's default policy: the chosen policy's gate is checked here.
@@ -54,13 +53,10 @@ export function releaseChange(
 
 /** The change that carries out the promoter's decision for one model, or undefined when there is nothing to commit. Pure. */
 export function promotionChange(platform: ResolvedPlatform, model: ResolvedModel, decision: Decision, now: Date, run?: AnalysisRunStatus): Change | undefined {
-  const policy = model.canary && platform.policies.find((p) => p.name === model.canary!.policy);
-  const keepSeconds = policy ? policy.keepPreviousForSeconds : 3600;
   const evidence = run
     ? `\n\nAnalysisRun ${run.name}: ${run.phase || 'Pending'}${run.message ? ` (${run.message})` : ''}\n${run.metrics.map((m) => `- ${m.name}: ${m.phase}${m.value !== undefined ? `, last value ${m.value}` : ''}${m.message ? ` (${m.message})` : ''}`).join('\n')}`
     : '';
   const canary = model.canary;
-  const until = isoAfter(now, keepSeconds);
   const make = (action: string, version: string, edit: DeploymentEdit, title: string): Change => ({
     model: model.id,
     env: model.env,
@@ -74,8 +70,10 @@ export function promotionChange(platform: ResolvedPlatform, model: ResolvedModel
   switch (decision.action) {
     case 'advance':
       return make('advance', canary!.version, { kind: 'set-step', step: decision.toStep }, `advance ${model.id} ${canary!.version} in ${model.env} to step ${decision.toStep} (${decision.weight}%)`);
-    case 'promote':
+    case 'promote': {
+      const until = isoAfter(now, keepPreviousSeconds(platform, canary!.policy));
       return make('promote', canary!.version, { kind: 'promote', version: canary!.version, previous: model.stable, until }, `promote ${model.id} ${canary!.version} to stable in ${model.env} (previous ${model.stable} kept warm until ${until})`);
+    }
     case 'rollback':
       return make('abort', canary!.version, { kind: 'abort-canary' }, `roll back ${model.id} canary ${canary!.version} in ${model.env}: all traffic to ${model.stable}`);
     case 'expire-previous':
@@ -83,6 +81,19 @@ export function promotionChange(platform: ResolvedPlatform, model: ResolvedModel
     default:
       return undefined;
   }
+}
+
+/** The policy a release uses: the one asked for (`--policy`), else the environment's default policy (resolved), if it has one. */
+function releasePolicy(requested: string | undefined, defaultPolicy: string | undefined): string | undefined {
+  return requested !== undefined ? requested : defaultPolicy;
+}
+
+/** How long a promoted canary's policy keeps the previous stable version warm (resolved from `keepPreviousFor`). */
+function keepPreviousSeconds(platform: ResolvedPlatform, policyName: string): number {
+  const policy = platform.policies.find((p) => p.name === policyName);
+  // `decide` rolls back a canary whose policy is gone; it never promotes one.
+  if (!policy) throw new Error(`bug: promoting a canary of policy '${policyName}', which the platform does not have`);
+  return policy.keepPreviousForSeconds;
 }
 
 /**

@@ -7,15 +7,15 @@ import { diffPlatforms, planMarkdown } from '../plan/index.js';
 import type { ResolvedPlatform } from '../resolve/index.js';
 import { diffDeploymentSource, editModelSource, EditError, mergeDeploymentSource, MergeConflict, type FieldChange } from '../source/index.js';
 import { renderFiles, writeGenerated } from '../synth/index.js';
-import { ownsPath, RolloutError, type Change, type ChangeResult, type Compiler, type Delivery } from './change.js';
+import { ownsPath, pullRequestLabels, RolloutError, type Change, type ChangeResult, type Compiler, type Delivery } from './change.js';
 
 /** What the transaction needs from its caller. */
 export interface TransactionContext {
   readonly compile: Compiler;
   /** Notes for the user (a base that is not fetched, GitHub retries). */
   readonly log: (line: string) => void;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where the GitHub settings are read from (`GITHUB_TOKEN`, `GITHUB_REPOSITORY`, `GITHUB_BASE_REF`): the CLI passes `process.env`. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** Fails unless `root` is a git work tree with nothing uncommitted. */
@@ -88,7 +88,7 @@ async function whyNotReplaceable(root: string, change: Change, start: string): P
 }
 
 async function openPullRequest(root: string, change: Change, delivery: Delivery, context: TransactionContext): Promise<ChangeResult> {
-  const env = context.env ?? process.env;
+  const env = context.env;
   let config;
   try {
     config = configFromEnv(env);
@@ -111,7 +111,7 @@ async function openPullRequest(root: string, change: Change, delivery: Delivery,
   };
   try {
     const base = delivery.base || env.GITHUB_BASE_REF || (await octokit.rest.repos.get({ owner: config.owner, repo: config.repo })).data.default_branch;
-    const labels = delivery.labels ?? ['modelplane', `env:${change.env}`, `action:${change.trailers.action}`];
+    const labels = pullRequestLabels(change);
     if (delivery.direct) {
       const pushed = await pushToBase(octokit, config, { base, message: commitMessage(change) }, compute);
       return { kind: 'pushed', change, sha: pushed.commit, branch: base };
