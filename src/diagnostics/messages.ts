@@ -14,9 +14,6 @@ export type MessageArgs<C extends Code> = C extends Code
     }[keyof MessagesOf<C>]
   : never;
 
-/** The names of the messages of `C`. */
-export type MessageId<C extends Code> = keyof MessagesOf<C> & string;
-
 /** The message of `code` for `args`, by the code's template. */
 export function message<C extends Code>(code: C, args: MessageArgs<C>): string {
   // An assertion, not a user error: the types make a string or a missing template impossible.
