@@ -50,6 +50,7 @@ describe('message templates', () => {
     ['MP3010', { env: 'prod', step: 4, policy: 'progressive', steps: 4 }, `canary.step 4 is out of range: policy 'progressive' has 4 steps (0–3)`],
     ['MP3010', { env: 'prod', step: 0, policy: 'direct', steps: 0 }, `canary.step 0 is out of range: policy 'direct' has no steps (it deploys directly); set deploy.prod.version instead of a canary`],
     ['MP3013', { messageId: 'policy', name: 'ctr', first: 0 }, `quality check 'ctr' is declared twice (first as analysis.quality[0]): give each check of the policy its own name`],
+    ['MP4001', { messageId: 'owner', owner: 'Risk' }, `owner "Risk" gives an invalid namespace name (<owner>-<env> must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter, at most 63 characters): name a team of the platform whose name is such a label`],
     ['MP1010', { messageId: 'script', file: 'models/a.js', dir: 'models', name: 'a.js' }, 'models/a.js is under models/ but is not loaded: only TypeScript files (.ts, .mts) are loaded: rename it to models/a.ts, or prefix it with _ if it is a helper'],
     [
       'MP6011',
