@@ -28,6 +28,7 @@ const CANARY = 'card-fraud-v4-2-0-predictor';
 const STABLE = 'card-fraud-v4-1-0-predictor';
 const STEP_SECONDS = 15;
 const SPAN_SECONDS = 30 * 60;
+const FUTURE_SECONDS = 10 * 60;
 
 /** Cumulative share of requests at or under each bucket bound (ms). */
 type Latency = Readonly<Record<string, number>>;
@@ -56,7 +57,7 @@ const HEALTHY_CANARY: Workload = { ok: 10, errors: 0.002, latency: FAST, approva
 
 /**
  * OpenMetrics text of a scenario, samples every 15 s from `end` − 30 m to
- * `end` (seconds). Families are not interleaved; each series is in time order.
+ * `end` (seconds; `end` is 10 minutes after now). Families are not interleaved; each series is in time order.
  */
 function openMetrics(scenario: Scenario, end: number): string {
   const times: number[] = [];
@@ -114,7 +115,9 @@ async function startPrometheus(scenario: Scenario, scratch: string, name: string
   const data = path.join(dir, 'data');
   await mkdir(data, { recursive: true });
   const input = path.join(dir, 'series.om');
-  await writeFile(input, openMetrics(scenario, Math.floor(Date.now() / 1000 / STEP_SECONDS) * STEP_SECONDS));
+  // The series run 10 minutes past now, so every window the CLI queries (at now, however late it starts) is
+  // inside the data: the verdicts do not depend on how long the machine takes to get there.
+  await writeFile(input, openMetrics(scenario, Math.floor(Date.now() / 1000 / STEP_SECONDS) * STEP_SECONDS + FUTURE_SECONDS));
   await execFileAsync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, data]);
   const config = path.join(dir, 'prometheus.yml');
   await writeFile(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
