@@ -454,11 +454,15 @@ async function bootstrapped(argo: ArgoCd, application: string, procs: Processes,
   }
 }
 
-/** Waits until the Application is Synced at `revision` (Argo CD compared it with that commit and no sync is running). */
+/**
+ * Waits until the Application is Synced at `revision`: Argo CD applied that commit. Its sync operation may
+ * still be Running: in a sync with waves, Argo CD waits for every resource of the last wave to be Healthy,
+ * and a canary step's AnalysisRun is Progressing until the step's analysis ends.
+ */
 function atRevision(cp: ControlPlane, procs: Processes, argo: ArgoCd, application: string, revision: string): Promise<true> {
   return waitUntil(cp, procs, `${application} to be Synced at ${revision.slice(0, 12)}`, 300_000, async () => {
     const s = (await argo.app(application))?.status;
-    return s?.sync?.revision === revision && s?.sync?.status === 'Synced' && s?.operationState?.phase !== 'Running' ? true : undefined;
+    return s?.sync?.revision === revision && s?.sync?.status === 'Synced' ? true : undefined;
   });
 }
 
