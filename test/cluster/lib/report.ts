@@ -119,6 +119,7 @@ export function toText(j: JsonReport): string {
   if (j.analysis.length) {
     out.push('');
     out.push(table([['AnalysisRun', 'series', 'verdict', 'seconds', 'from errors to verdict'], ...j.analysis.map((a) => [`${a.namespace}/${a.name}`, a.series, a.verdict, String(a.seconds), a.secondsFromErrors === undefined ? '-' : `${a.secondsFromErrors} s`])]));
+    for (const a of j.analysis.filter((x) => x.message)) out.push(`  ${a.name}: ${a.message}`);
   }
   if (j.prometheusRewrites.length) {
     const targets = [...new Set(j.prometheusRewrites.map((r) => `${r.from} -> ${r.to}`))];

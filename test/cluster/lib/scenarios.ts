@@ -62,18 +62,19 @@ export async function runScenarios(root: string, built: BuildResult, log: (l: st
     } catch (e) {
       outcomes.push({ scenario: 'one GPU node short', checks: [{ name: 'scenario run', ok: false, detail: (e as Error).message }] });
     }
-    // The rollback loop on Argo CD, when the tree has a canary in flight.
-    if (platform.environments.some((e) => readManifests(join(root, 'generated', e)).some((m) => m.object.kind === 'AnalysisRun'))) {
-      try {
-        const report = await drillReport({ root, healthy: false, log }, built);
-        console.log(drillText(report) + '\n');
-        outcomes.push({ scenario: `drill: ${report.model} in ${report.env}`, checks: [...report.checks, { name: 'rollback total (first bad sample to the HTTPRoute on stable)', ok: report.totalSeconds !== undefined, detail: `${report.totalSeconds} s` }] });
-      } catch (e) {
-        outcomes.push({ scenario: 'drill', checks: [{ name: 'drill run', ok: false, detail: (e as Error).message.split('\n').slice(0, 6).join(' | ') }] });
-      }
-    }
   })();
   await Promise.all([main, rest]);
+  // The rollback loop on Argo CD, when the tree has a canary in flight: after the others, so that no second
+  // cluster's load (a whole environment synced by Argo CD) falls on the canary analysis of the first.
+  if (platform.environments.some((e) => readManifests(join(root, 'generated', e)).some((m) => m.object.kind === 'AnalysisRun'))) {
+    try {
+      const report = await drillReport({ root, healthy: false, log }, built);
+      console.log(drillText(report) + '\n');
+      outcomes.push({ scenario: `drill: ${report.model} in ${report.env}`, checks: [...report.checks, { name: 'rollback total (first bad sample to the HTTPRoute on stable)', ok: report.totalSeconds !== undefined, detail: `${report.totalSeconds} s` }] });
+    } catch (e) {
+      outcomes.push({ scenario: 'drill', checks: [{ name: 'drill run', ok: false, detail: (e as Error).message.split('\n').slice(0, 6).join(' | ') }] });
+    }
+  }
 
   let passed = 0;
   let failed = 0;
