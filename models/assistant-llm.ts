@@ -41,7 +41,8 @@ export default defineModel({
         artifactSha256: '009f2505786346834b09b6d40c8c648431aafe6b738d59ab3f8f485049f3b0f8',
       },
       approval: { by: 'sofia.alvarez@acme.com', at: '2026-05-06T17:15:00Z' },
-      profile: { p99LatencyMs: 230, maxRpsPerReplica: 4, warmupSeconds: 90, gpuMemoryGiB: 140 },
+      // A cold node: 140 GiB of weights read from disk into 2 GPUs, CUDA graphs captured, compile cache empty.
+      profile: { p99LatencyMs: 230, maxRpsPerReplica: 4, warmupSeconds: 90, coldLoadSeconds: 300, gpuMemoryGiB: 140 },
     },
     {
       version: '1.1.0',
@@ -68,7 +69,8 @@ export default defineModel({
         artifactSha256: 'af10a38b6292556f28d048f4648b11d4b0d477f50b7ace97f02ae4e7384e2abb',
       },
       approval: { by: 'sofia.alvarez@acme.com', at: '2026-09-09T10:40:00Z' },
-      profile: { p99LatencyMs: 220, maxRpsPerReplica: 4, warmupSeconds: 90, gpuMemoryGiB: 140 },
+      // A cold node: 140 GiB of weights read from disk into 2 GPUs, CUDA graphs captured, compile cache empty.
+      profile: { p99LatencyMs: 220, maxRpsPerReplica: 4, warmupSeconds: 90, coldLoadSeconds: 300, gpuMemoryGiB: 140 },
     },
   ],
   deploy: {

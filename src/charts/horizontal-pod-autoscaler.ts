@@ -38,7 +38,7 @@ export function horizontalPodAutoscalerManifest({ model, server }: HorizontalPod
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: a.hpaName, labels: versionLabels(model, server), annotations: syncWave(SyncWave.workloads) },
+    metadata: { name: a.hpaName, labels: versionLabels(model, server), annotations: syncWave(SyncWave.autoscaling) },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: server.predictorName },
       minReplicas: server.replicas.min,

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
 import type { InferenceServiceManifest } from './crd-types.js';
+import { PROGRESS_DEADLINE_ANNOTATION } from './argocd-health.js';
 import { cpuQuantity, memoryQuantity, syncWave, SyncWave } from './meta.js';
 
 /**
@@ -62,6 +63,8 @@ export function inferenceServiceManifest({ platform, model, server }: InferenceS
         // (its own HPA would drop the scaling behaviour).
         'serving.kserve.io/autoscalerClass': 'external',
         ...server.runtimeAnnotations,
+        // How long Argo CD's health (argocd-cm) waits for Ready before Degraded: covers the startup probe.
+        [PROGRESS_DEADLINE_ANNOTATION]: String(server.progressDeadlineSeconds),
         'modelplane.io/artifact-sha256': server.artifactSha256,
         'modelplane.io/dataset': server.lineage.dataset,
         'modelplane.io/feature-code': server.lineage.featureCode,

@@ -11,14 +11,21 @@ export function modelChartLabels(modelId: string, env: string): Record<string, s
   return { ...MANAGED_BY, 'modelplane.io/model': modelId, 'modelplane.io/environment': env };
 }
 
-/** Argo CD applies lower waves first: namespaces, then quotas and runtimes, then models. */
+/**
+ * Argo CD applies lower waves first, and waits for a wave's health before the
+ * next: namespaces, then quotas and runtimes, then the InferenceServices, then
+ * their autoscalers (a ScaledObject or an HPA whose Deployment KServe has not
+ * made yet reports itself not ready, and Argo CD fails the sync on it), then
+ * routes and monitoring, then analysis.
+ */
 export const SyncWave = {
   projects: -3,
   clusterScoped: -2,
   namespaceSetup: -1,
   workloads: 0,
-  routing: 1,
-  analysis: 2,
+  autoscaling: 1,
+  routing: 2,
+  analysis: 3,
 } as const;
 
 export function syncWave(wave: number): Record<string, string> {

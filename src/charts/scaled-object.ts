@@ -35,7 +35,7 @@ export function scaledObjectManifest({ platform, model, server }: ScaledObjectPr
       metadata: {
         name: workload,
         labels: versionLabels(model, server),
-        annotations: syncWave(SyncWave.workloads),
+        annotations: syncWave(SyncWave.autoscaling),
       },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload },

@@ -70,6 +70,12 @@ const ProfileSchema = closed('Measured serving behaviour of a version.', {
   p99LatencyMs: positive('Measured p99 latency of one request at `maxRpsPerReplica`.'),
   maxRpsPerReplica: positive('Requests per second one replica sustains within `p99LatencyMs`.'),
   warmupSeconds: number('Seconds from pod start until the model answers (image pull, load, warmup).', { minimum: 0, maximum: 3600 }),
+  coldLoadSeconds: optional(
+    number(
+      'Seconds from the model container\'s start until the model answers on a node that has never run it (weights read from disk into memory or GPU memory, kernels compiled, caches empty): what the startup probe must allow. Default: `warmupSeconds`.',
+      { minimum: 0, maximum: 3600 },
+    ),
+  ),
   gpuMemoryGiB: optional(positive('GPU memory the model needs; GPU models only. Default: none (a CPU model).')),
 });
 export interface ProfileDefinition extends Static<typeof ProfileSchema> {}

@@ -294,7 +294,7 @@ export const PlatformSchema = closed('The platform: environments, node pools, te
     closed('Settings of the one Argo CD that syncs every environment (its health customizations in argocd-cm). Default: see each field.', {
       progressDeadlineSeconds: optional(
         integer(
-          'Seconds an InferenceService may stay not Ready before its Argo CD health turns Degraded (a sync then fails instead of waiting on Pending GPU pods); an InferenceService\'s `modelplane.io/progress-deadline-seconds` annotation overrides it. Default: 900.',
+          'Seconds allowed for what comes before a model container starts (scheduling, image pull, artifact download). Each InferenceService may stay not Ready for this plus all its startup probe allows plus one readiness window (its `modelplane.io/progress-deadline-seconds` annotation) before its Argo CD health turns Degraded (a sync then fails instead of waiting on Pending GPU pods); an InferenceService without the annotation gets this. Default: 900.',
           { minimum: 60, maximum: 86400 },
         ),
       ),

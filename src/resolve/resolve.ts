@@ -367,6 +367,7 @@ function resolveServing(context: Context, loaded: Loaded<ModelDefinition>): Reso
     const runtime = runtimeFor(context, v);
     const resources = resourcesFor(platform.nodePools[pool.name], pool, deployment, v);
     const logger = loggerFor(platform, model, deployment);
+    const probes = probesFor(model.id, runtime, v, pool);
     const weight = versionRoles.includes('canary') ? canary!.weight : versionRoles.includes('stable') ? 100 - (canary?.weight ?? 0) : 0;
     return {
       name: names.inferenceServiceName(model.id, version),
@@ -389,7 +390,8 @@ function resolveServing(context: Context, loaded: Loaded<ModelDefinition>): Reso
       serviceAccountName: names.teamServiceAccount(model.owner),
       batching: deployment.batching && { ...deployment.batching },
       autoscaling: autoscalingFor(platform, pool, v, replicas, names.predictorName(model.id, version)),
-      probes: probesFor(model.id, runtime, v, pool),
+      probes,
+      progressDeadlineSeconds: progressDeadlineSeconds(platform, probes),
       logger,
       runtimeAnnotations: runtimeAnnotations(runtime, model.id, resources),
       podAnnotations: sidecarAnnotations(context.serving),
@@ -553,21 +555,41 @@ export function autoscalingFor(platform: PlatformDefinition, pool: ResolvedPool,
 
 /**
  * Startup and readiness on the model's own endpoint (v1, else v2), in the
- * protocol the runtime serves; the startup probe allows 1.5 × warmup + 30 s.
- * Liveness on the server's own endpoint, patient enough that a loaded GPU pod
- * that is merely slow is not restarted (3 minutes of silence on GPU pools, 2 on CPU).
+ * protocol the runtime serves. The startup probe allows 1.5 × the load time +
+ * 30 s, the load time being the larger of the declared warmup and cold load,
+ * so the kubelet never restarts a pod that is still loading what it declared
+ * (no declared time is refused: the probe widens with it). Liveness on the
+ * server's own endpoint, patient enough that a loaded GPU pod that is merely
+ * slow is not restarted (3 minutes of silence on GPU pools, 2 on CPU).
  */
 function probesFor(modelId: string, runtime: ResolvedRuntime, v: VersionDefinition, pool: ResolvedPool): ResolvedServer['probes'] {
   const periodSeconds = 5;
   const path = runtime.protocols.includes('v1') ? `/v1/models/${modelId}` : `/v2/models/${modelId}/ready`;
+  const loadSeconds = Math.max(v.profile.warmupSeconds, v.profile.coldLoadSeconds ?? 0);
   return {
     path,
     livenessPath: runtime.livenessPath,
     port: 8080,
-    startup: { periodSeconds, failureThreshold: Math.ceil((1.5 * v.profile.warmupSeconds + 30) / periodSeconds), timeoutSeconds: 2 },
+    startup: { periodSeconds, failureThreshold: Math.ceil((1.5 * loadSeconds + 30) / periodSeconds), timeoutSeconds: 2 },
     readiness: { periodSeconds, failureThreshold: 3, timeoutSeconds: 2 },
     liveness: { periodSeconds: 20, failureThreshold: pool.kind === 'gpu' ? 9 : 6, timeoutSeconds: 10 },
+    loadSeconds,
   };
+}
+
+/** Seconds a probe allows before it fails for good (no initial delay is emitted). */
+export const probeBudgetSeconds = (p: ResolvedServer['probes']['startup']) => p.failureThreshold * p.periodSeconds;
+
+/**
+ * The Argo CD progress deadline of one version: the platform's allowance for
+ * what comes before the model container starts (scheduling, image pull,
+ * artifact download; `argocd.progressDeadlineSeconds`), plus everything the
+ * startup probe allows, plus one readiness window. A pod the kubelet still
+ * lets load is never Degraded; one it has given up on is, one resync later.
+ */
+function progressDeadlineSeconds(platform: PlatformDefinition, probes: ResolvedServer['probes']): number {
+  const beforeStart = platform.argocd?.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  return beforeStart + probeBudgetSeconds(probes.startup) + probeBudgetSeconds(probes.readiness);
 }
 
 /**

@@ -392,7 +392,16 @@ export interface ResolvedServer {
     readonly startup: ResolvedProbe;
     readonly readiness: ResolvedProbe;
     readonly liveness: ResolvedProbe;
+    /** Seconds the startup probe must allow: the larger of `profile.warmupSeconds` and `profile.coldLoadSeconds`. */
+    readonly loadSeconds: number;
   };
+  /**
+   * Seconds the InferenceService may stay not Ready before its Argo CD health
+   * turns Degraded (`modelplane.io/progress-deadline-seconds`): the platform's
+   * allowance for scheduling, image pull and artifact download, plus all the
+   * startup probe allows, plus one readiness failure window.
+   */
+  readonly progressDeadlineSeconds: number;
   /** Prediction logging, resolved from the data class. */
   readonly logger?: { readonly mode: 'all' | 'request' | 'response'; readonly url: string; readonly summaryOnly: boolean };
   /** Annotations the runtime's templates read (thread count, tensor parallelism), with this version's values. */
