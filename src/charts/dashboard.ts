@@ -1,14 +1,21 @@
 import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
-import { bindQuery } from '../metrics/index.js';
+import { bindQuery, labelValue, serverSignals, type ServerSignal } from '../metrics/index.js';
+
+type Target = { expr: string; legendFormat: string };
+const panelOf = (title: string, unit: string, targets: Target[]) => (targets.length > 0 ? [{ title, unit, targets }] : []);
+/** The recorded series of one version's signal, if its runtime exports what it is recorded from. */
+const signalTargets = (signal: ServerSignal | undefined, selector: string, version: string): Target[] =>
+  signal ? [{ expr: `${signal.record}{${selector},version="${labelValue(version)}"}`, legendFormat: signal.legend }] : [];
 
 /**
  * Grafana dashboard of one model in one environment (JSON text): traffic by
  * version, error ratio, p99 against the tier budget, replicas against the warm
- * pool, GPU utilisation, cold starts and the declared quality and drift checks.
+ * pool, GPU utilisation, cold starts, queueing and batch size where the
+ * versions' runtimes export them, and the declared quality and drift checks.
  */
 export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel): string {
   const m = `model="${model.id}",namespace="${model.namespace}"`;
-  const panels: { title: string; unit: string; targets: { expr: string; legendFormat: string }[] }[] = [
+  const panels: { title: string; unit: string; targets: Target[] }[] = [
     { title: 'Requests per second by version', unit: 'reqps', targets: [{ expr: `modelplane:requests:rate5m{${m}}`, legendFormat: '{{destination_workload}}' }] },
     { title: 'Error ratio (5m)', unit: 'percentunit', targets: [{ expr: `modelplane:error_ratio:rate5m{${m}}`, legendFormat: 'error ratio' }, { expr: `vector(${1 - model.tier.availability})`, legendFormat: 'error budget' }] },
     {
@@ -30,7 +37,9 @@ export function dashboardJson(platform: ResolvedPlatform, model: ResolvedModel):
     { title: 'Replica utilisation', unit: 'percentunit', targets: [{ expr: `modelplane:replica_utilisation:ratio{${m}}`, legendFormat: '{{version}}' }] },
     ...(model.pool.kind === 'gpu' ? [{ title: 'GPU utilisation', unit: 'percent', targets: [{ expr: `modelplane:gpu_utilisation:avg{${m}}`, legendFormat: 'GPU' }] }] : []),
     { title: 'Cold starts (pods started in the last 10 min)', unit: 'short', targets: [{ expr: `modelplane:cold_starts:count10m{${m}}`, legendFormat: 'cold starts' }] },
-    { title: 'Queueing delay p99 and batch size p50', unit: 's', targets: [{ expr: `modelplane:queue_seconds:p99{${m}}`, legendFormat: 'queue p99' }, { expr: `modelplane:batch_size:p50{${m}}`, legendFormat: 'batch size p50' }] },
+    // Only what the versions' runtimes export: no panel for servers without queueing or batch series.
+    ...panelOf('Queueing delay (s)', 's', model.servers.flatMap((s) => signalTargets(serverSignals(platform, model, s).queue, m, s.version))),
+    ...panelOf('Batch size', 'short', model.servers.flatMap((s) => signalTargets(serverSignals(platform, model, s).batch, m, s.version))),
     ...model.quality.map((q) => ({
       title: `${q.name} (${q.condition})`,
       unit: 'short',

@@ -21,13 +21,29 @@ function labels(model: ResolvedModel) {
 const POD_LABELS = ['model', 'version', 'owner', 'tier'] as const;
 
 /**
- * Scrapes every version of a model: the model server's metrics and the Istio
+ * Scrapes every version of a model: its runtime's metrics port and the Istio
  * sidecar's, with the pod's modelplane labels copied onto every series.
  */
 export class ModelPodMonitor extends ApiObject {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id, { ...podMonitorManifest(props) });
   }
+}
+
+/** Istio's sidecar metrics: the injection template's named port 15090. */
+export const ENVOY_METRICS = { port: 'http-envoy-prom', path: '/stats/prometheus' } as const;
+
+/**
+ * Where a model's pods export metrics: each live version's runtime metrics
+ * port (a named port of its ServingRuntime container: `http` for the KServe
+ * Python servers, `metrics` for Triton and TorchServe), once each, then the
+ * Istio sidecar's when the mesh injects one.
+ */
+export function metricsEndpoints(platform: ResolvedPlatform, model: ResolvedModel): { port: string; path: string }[] {
+  const seen = new Map<string, { port: string; path: string }>();
+  for (const s of model.servers) seen.set(`${s.runtime.metrics.port} ${s.runtime.metrics.path}`, { port: s.runtime.metrics.port, path: s.runtime.metrics.path });
+  const runtime = [...seen.keys()].sort().map((k) => seen.get(k)!);
+  return [...runtime, ...(platform.serving.mesh.istio ? [{ ...ENVOY_METRICS }] : [])];
 }
 
 /** The PodMonitor of a model; namespace and shared labels come from the chart. */
@@ -43,11 +59,8 @@ export function podMonitorManifest({ platform, model }: MonitoringProps): IPodMo
       spec: {
         selector: { matchLabels: { 'modelplane.io/model': model.id } },
         namespaceSelector: { matchNames: [model.namespace] },
-        podMetricsEndpoints: [
-          // honorLabels false: a runtime's own `model` or `version` label never overwrites the pod's.
-          { port: 'http', path: '/metrics', interval: `${platform.rollbackPath.scrapeSeconds}s`, honorLabels: false, relabelings },
-          { port: 'http-envoy-prom', path: '/stats/prometheus', interval: `${platform.rollbackPath.scrapeSeconds}s`, honorLabels: false, relabelings },
-        ],
+        // honorLabels false: a runtime's own `model` or `version` label (Triton sets both) never overwrites the pod's.
+        podMetricsEndpoints: metricsEndpoints(platform, model).map((e) => ({ ...e, interval: `${platform.rollbackPath.scrapeSeconds}s`, honorLabels: false, relabelings })),
       },
     };
 }

@@ -187,10 +187,10 @@ const MetricSourcesSchema = closed(
     gpuUtilization: optional(name('GPU utilisation per pod, e.g. DCGM\'s `DCGM_FI_DEV_GPU_UTIL`. Default: \'DCGM_FI_DEV_GPU_UTIL\'.')),
     modelServer: optional(
       closed(
-        'Model-server histograms (KServe): queueing delay and batch size, selected by `namespace` and `pod`. Default: KServe\'s names.',
+        'Histograms of a model server whose runtime exports no queueing or batch series of its own (a custom server), selected by `namespace` and `pod`: the dashboards and rules of such models read them. Runtimes that export their own (Triton, TorchServe, vLLM) use those. Default: none.',
         {
-          queueSecondsBucket: optional(name('Queueing delay histogram. Default: \'request_queue_seconds_bucket\'.')),
-          batchSizeBucket: optional(name('Batch size histogram. Default: \'batch_size_bucket\'.')),
+          queueSecondsBucket: optional(name('Queueing delay histogram in seconds. Default: none.')),
+          batchSizeBucket: optional(name('Batch size histogram. Default: none.')),
         },
       ),
     ),

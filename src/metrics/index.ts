@@ -6,3 +6,4 @@ export * from './budgets.js';
 export * from './duration.js';
 export * from './format.js';
 export * from './rules.js';
+export * from './series.js';

@@ -1,6 +1,7 @@
-import type { ResolvedModel, ResolvedPlatform } from '../resolve/index.js';
+import type { ResolvedModel, ResolvedPlatform, ResolvedServer } from '../resolve/index.js';
 import { names } from '../resolve/index.js';
-import { bindQuery, bindSelector } from './bind.js';
+import { bindQuery, bindSelector, labelValue } from './bind.js';
+import type { SeriesExporter } from './series.js';
 import { negation, validCondition } from './condition.js';
 import { stepDeadlineSeconds } from './duration.js';
 import { formatNumber as fmt, formatPercent as pct } from './format.js';
@@ -39,6 +40,51 @@ export const BURN_RATES = [
 /** Requests in the long window below which burn-rate alerts stay silent (too little traffic to judge). */
 export const LOW_TRAFFIC_REQUESTS = 100;
 
+/** A per-version series recorded from what the version's runtime exports. */
+export interface ServerSignal {
+  readonly record: string;
+  readonly expr: string;
+  /** What the dashboard calls it. */
+  readonly legend: string;
+}
+
+/**
+ * Queueing delay and batch size of one version, from its runtime's own series
+ * (src/metrics/series.ts): vLLM's queue-time histogram and running batch,
+ * Triton's cumulative queue time and inference/execution counts, TorchServe's
+ * cumulative queue latency; else the histograms the platform declares for
+ * servers that export none (`metricSources.modelServer`); else nothing.
+ */
+export function serverSignals(platform: ResolvedPlatform, model: ResolvedModel, server: ResolvedServer): { queue?: ServerSignal; batch?: ServerSignal } {
+  const sel = `namespace="${labelValue(model.namespace)}",pod=~"${labelValue(server.predictorName)}-.*"`;
+  const rate = (metric: string) => `sum(rate(${metric}{${sel}}[5m]))`;
+  const has = (e: SeriesExporter) => server.exporters.includes(e);
+  const declared = platform.metricSources.modelServer;
+  const p99 = (metric: string): ServerSignal => ({ record: 'modelplane:queue_seconds:p99', expr: `histogram_quantile(0.99, sum by (le) (rate(${metric}{${sel}}[5m])))`, legend: `queue p99 ${server.version}` });
+  const avgQueue = (microseconds: string, requests: string): ServerSignal => ({
+    record: 'modelplane:queue_seconds:avg',
+    expr: `${rate(microseconds)} / ${rate(requests)} / 1e6`,
+    legend: `queue mean ${server.version}`,
+  });
+  const queue = has('vllm')
+    ? p99('vllm:request_queue_time_seconds_bucket')
+    : has('triton')
+      ? avgQueue('nv_inference_queue_duration_us', 'nv_inference_request_success')
+      : has('torchserve')
+        ? avgQueue('ts_queue_latency_microseconds', 'ts_inference_requests_total')
+        : declared.queueSecondsBucket
+          ? p99(declared.queueSecondsBucket)
+          : undefined;
+  const batch: ServerSignal | undefined = has('vllm')
+    ? { record: 'modelplane:batch_size:avg', expr: `avg(vllm:num_requests_running{${sel}})`, legend: `running batch ${server.version}` }
+    : has('triton')
+      ? { record: 'modelplane:batch_size:avg', expr: `${rate('nv_inference_count')} / ${rate('nv_inference_exec_count')}`, legend: `batch mean ${server.version}` }
+      : declared.batchSizeBucket
+        ? { record: 'modelplane:batch_size:p50', expr: `histogram_quantile(0.5, sum by (le) (rate(${declared.batchSizeBucket}{${sel}}[5m])))`, legend: `batch p50 ${server.version}` }
+        : undefined;
+  return { ...(queue ? { queue } : {}), ...(batch ? { batch } : {}) };
+}
+
 export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { recording: RecordingRule[]; alerts: AlertRule[] } {
   const { requests } = platform.metricSources;
   const workloads = `${model.id}-v.+-predictor`;
@@ -61,16 +107,11 @@ export function modelRules(platform: ResolvedPlatform, model: ResolvedModel): { 
       expr: `histogram_quantile(${q}, sum by (le, ${byWorkload}) (rate(${requests.durationBucketMs}{${sel}}[5m])))`,
       labels,
     })),
-    {
-      record: 'modelplane:queue_seconds:p99',
-      expr: `histogram_quantile(0.99, sum by (le) (rate(${platform.metricSources.modelServer.queueSecondsBucket}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
-      labels,
-    },
-    {
-      record: 'modelplane:batch_size:p50',
-      expr: `histogram_quantile(0.5, sum by (le) (rate(${platform.metricSources.modelServer.batchSizeBucket}{namespace="${model.namespace}",pod=~"${workloads}-.*"}[5m])))`,
-      labels,
-    },
+    // Queueing and batch size per version, from what its runtime exports (none for the KServe tree servers).
+    ...model.servers.flatMap((s) => {
+      const { queue, batch } = serverSignals(platform, model, s);
+      return [queue, batch].flatMap((signal) => (signal ? [{ record: signal.record, expr: signal.expr, labels: { ...labels, version: s.version } }] : []));
+    }),
     ...model.servers.map((s) => {
       const workload = names.predictorName(model.id, s.version);
       return {

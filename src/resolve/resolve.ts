@@ -12,6 +12,7 @@ import { durationSeconds } from './duration.js';
 import * as names from './names.js';
 import { canaryReplicas, stableReplicas, type SizingInput } from './sizing.js';
 import { measurementsNeeded } from '../metrics/detection.js';
+import { runtimeExporters } from '../metrics/series.js';
 import { podCharge, resolveRuntime, resolveServingPlatform, runtimeAnnotations, sidecarAnnotations, surgeOf, topologySpread } from './serving.js';
 import type { ScalingBehavior } from './simulate.js';
 import type {
@@ -97,9 +98,10 @@ function resolveMetricSources(platform: PlatformDefinition): ResolvedMetricSourc
     prometheus: { address: m.prometheus.address, timeoutSeconds: m.prometheus.timeoutSeconds ?? 30 },
     requests: { ...m.requests },
     gpuUtilization: m.gpuUtilization ?? 'DCGM_FI_DEV_GPU_UTIL',
+    // No default: none of the platform runtimes exports such a histogram (their own series are in src/metrics/series.ts).
     modelServer: {
-      queueSecondsBucket: m.modelServer?.queueSecondsBucket ?? 'request_queue_seconds_bucket',
-      batchSizeBucket: m.modelServer?.batchSizeBucket ?? 'batch_size_bucket',
+      ...(m.modelServer?.queueSecondsBucket ? { queueSecondsBucket: m.modelServer.queueSecondsBucket } : {}),
+      ...(m.modelServer?.batchSizeBucket ? { batchSizeBucket: m.modelServer.batchSizeBucket } : {}),
     },
   };
 }
@@ -391,6 +393,7 @@ function resolveServing(context: Context, loaded: Loaded<ModelDefinition>): Reso
       batching: deployment.batching && { ...deployment.batching },
       autoscaling: autoscalingFor(platform, pool, v, replicas, names.predictorName(model.id, version)),
       probes,
+      exporters: [...runtimeExporters(runtime.kind, GENERATIVE_TASKS.has(model.taskType) && runtime.openai), ...(context.serving.mesh.istio ? ['istio-proxy' as const] : [])],
       progressDeadlineSeconds: progressDeadlineSeconds(platform, probes),
       logger,
       runtimeAnnotations: runtimeAnnotations(runtime, model.id, resources),

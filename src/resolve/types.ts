@@ -1,4 +1,5 @@
 import type { AutoscalerModel, ScalingBehavior } from './simulate.js';
+import type { SeriesExporter } from '../metrics/series.js';
 import type { BuiltInCheck, FeatureType, LineageDefinition, MetricSourcesDefinition, ProfileDefinition, QualityCheckDefinition, Taint } from '../definitions/index.js';
 
 /** Metric sources with every default applied. */
@@ -7,8 +8,11 @@ export interface ResolvedMetricSources {
   readonly requests: MetricSourcesDefinition['requests'];
   /** GPU utilisation per pod. */
   readonly gpuUtilization: string;
-  /** Model-server histograms: queueing delay and batch size. */
-  readonly modelServer: { readonly queueSecondsBucket: string; readonly batchSizeBucket: string };
+  /**
+   * Histograms of a model server whose runtime exports no queueing or batch
+   * series of its own, when the platform declares them; none by default.
+   */
+  readonly modelServer: { readonly queueSecondsBucket?: string; readonly batchSizeBucket?: string };
 }
 
 /**
@@ -395,6 +399,8 @@ export interface ResolvedServer {
     /** Seconds the startup probe must allow: the larger of `profile.warmupSeconds` and `profile.coldLoadSeconds`. */
     readonly loadSeconds: number;
   };
+  /** What the version's pods export (its runtime, the Istio sidecar): the series its rules and panels may read. */
+  readonly exporters: readonly SeriesExporter[];
   /**
    * Seconds the InferenceService may stay not Ready before its Argo CD health
    * turns Degraded (`modelplane.io/progress-deadline-seconds`): the platform's
