@@ -194,3 +194,19 @@ describe('the PodMonitors scrape where each runtime exports (item 13)', () => {
     expect(runtimeFor('prod', 'vision-prod', 'triton').spec.containers[0].ports).toContainEqual({ name: 'metrics', containerPort: 8002, protocol: 'TCP' });
   });
 });
+
+describe('queueing and batch histograms a platform declares for its own servers', () => {
+  it('are read for runtimes that export none of their own, and never instead of a runtime\'s own series', async () => {
+    const { cloneReference, asDefinitions } = await import('../support/definitions.js');
+    const { resolvePlatform } = await import('../../src/resolve/index.js');
+    const { modelRules } = await import('../../src/metrics/rules.js');
+    const d = await cloneReference();
+    d.platform.value.metricSources.modelServer = { queueSecondsBucket: 'acme_queue_seconds_bucket', batchSizeBucket: 'acme_batch_size_bucket' };
+    const resolved = resolvePlatform(asDefinitions(d));
+    const prod = resolved.environments.find((e) => e.name === 'prod')!;
+    const records = (id: string) => modelRules(resolved, prod.models.find((m) => m.id === id)!).recording.filter((r) => /queue|batch/.test(r.record));
+    expect([...new Set(records('fraud-detector').map((r) => r.record))].sort()).toEqual(['modelplane:batch_size:p50', 'modelplane:queue_seconds:p99']);
+    expect(records('fraud-detector').map((r) => r.expr).join(' ')).toContain('acme_queue_seconds_bucket');
+    expect(records('image-moderation').map((r) => r.expr).join(' ')).not.toContain('acme_');
+  });
+});
