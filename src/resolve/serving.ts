@@ -76,7 +76,15 @@ export const RUNTIME_CONTRACTS: Readonly<Record<RuntimeKind, Contract>> = {
     // The image's entrypoint runs its first argument: the executable, as upstream.
     container: (protocols) => ({
       args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
-      env: [{ name: 'TS_SERVICE_ENVELOPE', value: protocols.includes('v1') ? 'kserve' : 'kservev2' }, ...threadsEnv],
+      env: [
+        { name: 'TS_SERVICE_ENVELOPE', value: protocols.includes('v1') ? 'kserve' : 'kservev2' },
+        // The metrics API on all interfaces in Prometheus format (TorchServe's defaults: 127.0.0.1, `log` mode). TorchServe
+        // reads TS_* variables only when the model's config.properties sets enable_envvars_config=true (KServe's examples do).
+        { name: 'TS_ENABLE_METRICS_API', value: 'true' },
+        { name: 'TS_METRICS_ADDRESS', value: 'http://0.0.0.0:8082' },
+        { name: 'TS_METRICS_MODE', value: 'prometheus' },
+        ...threadsEnv,
+      ],
       ports: [httpPort, { name: 'metrics', containerPort: 8082 }],
     }),
     livenessPath: '/',

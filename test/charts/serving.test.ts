@@ -43,6 +43,8 @@ describe('1. runtimes start', () => {
       expect(c.args.join(' ')).not.toContain('--model_name');
       expect(c.env).toContainEqual({ name: 'TS_SERVICE_ENVELOPE', value: 'kserve' });
       expect(c.ports).toContainEqual({ name: 'metrics', containerPort: 8082, protocol: 'TCP' });
+      // TorchServe's metrics API listens on 127.0.0.1 in `log` mode unless told otherwise: nothing to scrape.
+      expect(c.env).toEqual(expect.arrayContaining([{ name: 'TS_METRICS_ADDRESS', value: 'http://0.0.0.0:8082' }, { name: 'TS_METRICS_MODE', value: 'prometheus' }]));
     }
     for (const r of byKind('triton')) {
       const c = r.spec.containers[0];
