@@ -38,9 +38,11 @@ import type {
 export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 
 /**
- * How long an InferenceService may stay not Ready before Argo CD reports it
- * Degraded (a sync then fails instead of waiting forever on Pending GPU pods):
- * image pull, model download and a GPU model's warmup fit in 15 minutes.
+ * What comes before a model container starts (scheduling, image pull, artifact
+ * download) fits in 15 minutes: each InferenceService's Argo CD progress
+ * deadline is this plus its startup and readiness probe budgets (and this alone
+ * for an InferenceService without the annotation). Past it the health is
+ * Degraded, and a sync fails instead of waiting forever on Pending GPU pods.
  */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 900;
 

@@ -33,8 +33,10 @@ export interface ResolvedPlatform {
     readonly sharedApplication: string;
     readonly sharedPath: string;
     /**
-     * Seconds an InferenceService may stay not Ready before its health turns
-     * Degraded, when it carries no `modelplane.io/progress-deadline-seconds`.
+     * Seconds allowed before a model container starts (scheduling, image pull,
+     * artifact download): part of every InferenceService's
+     * `modelplane.io/progress-deadline-seconds`, and the whole deadline of one
+     * that carries none.
      */
     readonly defaultProgressDeadlineSeconds: number;
   };
