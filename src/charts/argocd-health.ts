@@ -127,6 +127,30 @@ return {status = "Progressing", message = message}
 `;
 
 /**
+ * Health of an Argo Rollouts AnalysisRun, a canary step's analysis: it runs
+ * for the whole step (700 s for a critical model under \`progressive\`), and
+ * Argo CD's sync waits for the health of the last wave's resources before it
+ * ends, and starts no other sync while one runs. With Argo CD's own check
+ * (Progressing while Running) every step's sync would stay Running until its
+ * analysis ended, and a rollback committed during the step (\`modelplane
+ * rollback\`, an abort) would wait for it (seen in the cluster drill). So a
+ * running analysis is Healthy here, with its phase in the message; Failed,
+ * Error and Inconclusive are Degraded, Successful is Healthy.
+ */
+export const ANALYSIS_RUN_HEALTH_LUA = `-- modelplane: AnalysisRun health (generated; see README "Argo CD").
+local status = obj.status
+local phase = nil
+if status ~= nil then phase = status.phase end
+if phase == "Failed" or phase == "Error" or phase == "Inconclusive" then
+  return {status = "Degraded", message = "Analysis " .. phase .. ((status.message ~= nil and status.message ~= "") and (": " .. status.message) or "")}
+end
+if phase == "Successful" then
+  return {status = "Healthy", message = (status.message ~= nil and status.message ~= "") and status.message or "Analysis Successful"}
+end
+return {status = "Healthy", message = "Analysis " .. ((phase ~= nil and phase ~= "") and phase or "Pending") .. ": the step is being measured (not a sync gate)"}
+`;
+
+/**
  * The keys modelplane adds to `argocd-cm`, the Argo CD settings ConfigMap: one
  * copy per Argo CD, synced by the shared Application. Argo CD applies it with
  * a three-way merge, so the installation's own keys stay; it is never pruned
@@ -145,6 +169,7 @@ export function argocdConfigManifest(platform: ResolvedPlatform): IConfigMap & {
       [healthKey('serving.kserve.io', 'InferenceService')]: inferenceServiceHealthLua(platform.argocd.defaultProgressDeadlineSeconds),
       [openLibsKey('serving.kserve.io', 'InferenceService')]: 'true',
       [healthKey('argoproj.io', 'Application')]: APPLICATION_HEALTH_LUA,
+      [healthKey('argoproj.io', 'AnalysisRun')]: ANALYSIS_RUN_HEALTH_LUA,
     },
   };
 }

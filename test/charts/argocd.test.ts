@@ -99,6 +99,28 @@ describe('Argo CD health of an Application (argocd-cm, item 9)', () => {
   });
 });
 
+describe('Argo CD health of an AnalysisRun (a running step analysis is no sync gate)', () => {
+  const RUN_HEALTH = 'resource.customizations.health.argoproj.io_AnalysisRun';
+  const health = (status: object | undefined) => runHealthLua(argocdCm().data![RUN_HEALTH], { kind: 'AnalysisRun', metadata: { name: 'fraud-detector-v4-2-0-s1' }, ...(status ? { status } : {}) }, { openLibs: false, now: NOW });
+
+  it.each([
+    ['no status yet', undefined, 'Healthy'],
+    ['Pending', { phase: 'Pending' }, 'Healthy'],
+    ['Running', { phase: 'Running' }, 'Healthy'],
+    ['Successful', { phase: 'Successful', message: '' }, 'Healthy'],
+    ['Failed', { phase: 'Failed', message: 'Metric "error-rate" assessed Failed due to failed (2) > failureLimit (1)' }, 'Degraded'],
+    ['Error', { phase: 'Error' }, 'Degraded'],
+    ['Inconclusive', { phase: 'Inconclusive' }, 'Degraded'],
+  ])('%s → %s', (_what, status, expected) => {
+    expect(health(status).status).toBe(expected);
+  });
+
+  it('says what the analysis is doing and why it failed', () => {
+    expect(health({ phase: 'Running' }).message).toBe('Analysis Running: the step is being measured (not a sync gate)');
+    expect(health({ phase: 'Failed', message: 'Metric "error-rate" assessed Failed' }).message).toBe('Analysis Failed: Metric "error-rate" assessed Failed');
+  });
+});
+
 describe('bootstrap from one apply (item 10)', () => {
   const bootstrap = () => objects().filter((o) => o.path.startsWith('generated/_bootstrap/'));
 
