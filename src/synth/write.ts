@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GeneratedFile } from './render.js';
@@ -113,63 +114,83 @@ export function assertOwnedPath(relative: string): void {
  * resolves inside generated/ (or .github/).
  */
 export async function assertRealPathsInside(root: string, files: readonly string[]): Promise<void> {
-  const checked = new Set<string>();
+  for (const file of files) assertOwnedPath(file);
+  // Every folder on the way, looked at once (in parallel: thousands of folders), then judged in order.
+  const folders = new Set<string>();
   for (const file of files) {
-    assertOwnedPath(file);
+    const parts = file.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  const stats = new Map<string, Stats | undefined>();
+  await inBatches(folders, async (dir) => stats.set(dir, await lstat(path.join(root, dir)).catch(() => undefined)));
+  for (const file of files) {
     const parts = file.split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (checked.has(dir)) continue;
-      const stat = await lstat(path.join(root, dir)).catch(() => undefined);
+      const stat = stats.get(dir);
       if (!stat) break; // made by synth, as a real folder
       if (stat.isSymbolicLink() || !stat.isDirectory()) {
         throw new Error(`refusing to write '${file}': '${dir}' is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, so the path could resolve outside ${GENERATED_DIR}/; remove it and run synth again`);
       }
-      checked.add(dir);
     }
   }
 }
 
-/** Idempotent: may be run again from the journal after any interruption. */
+/**
+ * Idempotent: may be run again from the journal after any interruption. Each
+ * file is moved with its own rename, several in flight (the order does not
+ * matter: every instant shows complete old or new files), then stale files and
+ * the folders they leave empty are removed.
+ */
 async function applySwap(root: string, journal: Journal): Promise<void> {
   const staging = path.join(root, journal.staging);
   const keep = new Set(journal.files);
-  const made = new Set<string>();
   await assertRealPathsInside(root, journal.files);
-  for (const file of journal.files) {
+  const made = new Map<string, Promise<unknown>>();
+  await inBatches(journal.files, async (file) => {
     assertOwnedPath(file);
     const from = path.join(staging, file);
-    if (!existsSync(from)) continue; // moved by an earlier, interrupted attempt
     const to = path.join(root, file);
     const dir = path.dirname(to);
-    if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      made.add(dir);
+    if (!made.has(dir)) made.set(dir, mkdir(dir, { recursive: true }));
+    await made.get(dir);
+    try {
+      await rename(from, to);
+    } catch (error) {
+      // Moved by an earlier, interrupted attempt.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(from)) return;
+      throw error;
     }
-    await rename(from, to);
-  }
-  for (const stale of await listFiles(root, GENERATED_DIR)) {
-    if (!keep.has(stale)) await unlink(path.join(root, stale));
-  }
+  });
+  const { files: present, folders } = await listTree(root, GENERATED_DIR);
+  await inBatches(
+    present.filter((f) => !keep.has(f)),
+    (stale) => unlink(path.join(root, stale)),
+  );
   for (const owned of OWNED_FILES) {
     if (!keep.has(owned) && existsSync(path.join(root, owned))) await unlink(path.join(root, owned));
   }
-  await removeEmptyDirectories(path.join(root, GENERATED_DIR));
+  await removeEmptyFolders(root, folders, journal.files);
   await unlink(path.join(root, JOURNAL)).catch(() => undefined);
   await rm(staging, { recursive: true, force: true });
 }
 
-async function removeEmptyDirectories(dir: string, isTop = true): Promise<boolean> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (!entries) return false;
-  let remaining = 0;
-  for (const e of entries) {
-    if (e.isDirectory() && (await removeEmptyDirectories(path.join(dir, e.name), false))) continue;
-    remaining++;
+/**
+ * Removes the folders under generated/ (not generated/ itself) that are empty
+ * once stale files are gone, deepest first. A folder on the path of a kept file
+ * is not empty and is not looked at; one that still holds something stays.
+ */
+async function removeEmptyFolders(root: string, folders: readonly string[], kept: readonly string[]): Promise<void> {
+  const used = new Set<string>();
+  for (const file of kept) {
+    for (let dir = path.posix.dirname(file); dir !== '.' && !used.has(dir); dir = path.posix.dirname(dir)) used.add(dir);
   }
-  if (remaining > 0 || isTop) return false;
-  await rmdir(dir);
-  return true;
+  const candidates = folders.filter((d) => !used.has(d) && d !== GENERATED_DIR).sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1));
+  for (const dir of candidates) {
+    await rmdir(path.join(root, dir)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST' && error.code !== 'ENOENT') throw error;
+    });
+  }
 }
 
 /** SIGINT/SIGTERM during the short rename phase wait for it to end, then exit as they would have. */
@@ -242,11 +263,20 @@ export function hasDrift(d: Drift): boolean {
 }
 
 async function listFiles(root: string, dir: string): Promise<string[]> {
+  return (await listTree(root, dir)).files;
+}
+
+/** The regular files and the folders under `dir` (relative to the root, sorted), in one walk. */
+async function listTree(root: string, dir: string): Promise<{ files: string[]; folders: string[] }> {
   const base = path.join(root, dir);
-  if (!existsSync(base)) return [];
+  if (!existsSync(base)) return { files: [], folders: [] };
   const entries = await readdir(base, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(path.sep).join('/'))
-    .sort();
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const e of entries) {
+    const relative = path.relative(root, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(path.sep).join('/');
+    if (e.isFile()) files.push(relative);
+    else if (e.isDirectory()) folders.push(relative);
+  }
+  return { files: files.sort(), folders: folders.sort() };
 }

@@ -36,7 +36,7 @@ describe('bundle source maps', () => {
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
   it('finds the same segment as node:module SourceMap at every position', () => {
-    const reference = new SourceMap(map);
+    const reference = new SourceMap(map as unknown as ConstructorParameters<typeof SourceMap>[0]);
     const lines = code.split('\n');
     let compared = 0;
     let mapped = 0;

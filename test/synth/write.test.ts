@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,20 @@ describe('writeGenerated', () => {
     expect((await stat(path.join(root, 'generated'))).ino).toBe(before.ino);
     expect(existsSync(path.join(root, 'generated/staging'))).toBe(false);
     expect((await readdir(root)).filter((n) => n.startsWith('.modelplane-'))).toEqual([]);
+  });
+
+  it('removes the folders that stale files leave empty, deepest first, and keeps a folder that still holds something', async () => {
+    await writeGenerated(root, [
+      { path: 'generated/prod/a/b/c/x.yaml', content: 'x\n' },
+      { path: 'generated/prod/a/y.yaml', content: 'y\n' },
+      { path: 'generated/prod/keep/z.yaml', content: 'z\n' },
+    ]);
+    await symlink('z.yaml', path.join(root, 'generated/prod/keep/link'));
+    await writeGenerated(root, [{ path: 'generated/staging/new.yaml', content: 'n\n' }]);
+    expect(existsSync(path.join(root, 'generated/prod/a'))).toBe(false);
+    expect(await readdir(path.join(root, 'generated/prod'))).toEqual(['keep']);
+    expect(await readdir(path.join(root, 'generated/prod/keep'))).toEqual(['link']);
+    expect(await readFile(path.join(root, 'generated/staging/new.yaml'), 'utf8')).toBe('n\n');
   });
 
   it('refuses paths outside generated/ and the owned files', () => {
