@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { Definitions, Loaded } from './definitions.js';
 import { bundleDefinitions, type BundleFailure } from './sandbox/bundle.js';
 import { deepFreeze } from './sandbox/freeze.js';
-import { runSandbox, type ChildResult, type SandboxEvent } from './sandbox/run.js';
+import { BundleQueue, runSandbox, type ChildResult, type SandboxEvent } from './sandbox/run.js';
 import { BundleMaps, type Position } from './sandbox/source-map.js';
 
 export interface LoadResult {
@@ -18,6 +18,8 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Deadline for one file to import and be read. @default 30 s, or MODELPLANE_IMPORT_TIMEOUT_MS */
   readonly timeoutMs?: number;
+  /** Files bundled at a time (the sandbox imports each chunk while the next is bundled). @default BUNDLE_CHUNK */
+  readonly bundleChunk?: number;
 }
 
 const EXPECTED: Record<DefinitionKind, string> = {
@@ -53,20 +55,40 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
     const realRoot = await realpath(root);
     const outdir = await realpath(await mkdtemp(path.join(os.tmpdir(), 'modelplane-load-')));
     try {
-      const { bundles, failures } = await bundleDefinitions(realRoot, files.map((f) => f.file), outdir);
+      const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
+        (d): d is string => d !== undefined,
+      );
+      // Bundling and importing overlap: each chunk the bundler finishes is imported while the next is bundled.
+      const kinds = new Map(files.map((f) => [f.file, f]));
+      const toRun: { file: string; kind: DefinitionKind }[] = [];
+      const queue = new BundleQueue();
+      const sandbox = runSandbox(queue, { readable, timeoutMs: options.timeoutMs });
+      let bundled: Awaited<ReturnType<typeof bundleDefinitions>> | undefined;
+      try {
+        bundled = await bundleDefinitions(
+          realRoot,
+          files.map((f) => f.file),
+          outdir,
+          {
+            chunk: options.bundleChunk,
+            onChunk: (chunk) => {
+              const ready = chunk.entries.filter((e) => chunk.bundles.has(e) && kinds.has(e));
+              toRun.push(...ready.map((e) => kinds.get(e)!));
+              queue.push(ready.map((e) => chunk.bundles.get(e)!));
+            },
+          },
+        );
+      } finally {
+        queue.end();
+        if (!bundled) await sandbox; // the bundler failed: let the sandbox finish before its files are removed
+      }
+      const { bundles, failures } = bundled;
       diagnostics.push(...bundleDiagnostics(failures));
       // A file that gave neither a bundle nor a failure must not vanish silently (its model's objects would be deleted).
       for (const f of files.filter((f) => !bundles.has(f.file) && !failures.has(f.file))) {
         diagnostics.push(diagnostic('MP1001', { file: f.file }, { messageId: 'outside', file: f.file, folder: f.file.split('/')[0] }));
       }
-      const toRun = files.filter((f) => bundles.has(f.file));
-      const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
-        (d): d is string => d !== undefined,
-      );
-      const run = await runSandbox(
-        toRun.map((f) => bundles.get(f.file)!),
-        { readable, timeoutMs: options.timeoutMs },
-      );
+      const run = await sandbox;
       const maps = new BundleMaps(realRoot, outdir);
       const blamed = new Set<number>();
       diagnostics.push(...eventDiagnostics(run.events, toRun, maps, blamed));

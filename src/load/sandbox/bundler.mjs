@@ -3,16 +3,25 @@
 // can crash on hostile input (200,000 nested brackets overflow its stack), and
 // it must take down neither the CLI nor the diagnostics of the other files.
 //
-// Input (IPC): { root, entries, outdir, allowedFiles, allowedDirs }.
-// Output: { bundles: [entry], failures: [[entry, [BundleFailure]]] }.
+// Input (IPC): { root, entries, outdir, allowedFiles, allowedDirs, chunk }.
+// Output: entries are bundled `chunk` at a time, in order, so the sandbox can
+// import the first ones while the rest are bundled (and esbuild holds one
+// chunk's output, not all of it). After each chunk:
+// { entries: [entry], bundles: [entry], failures: [[entry, [BundleFailure]]] };
+// at the end: { done: true }.
 import { readFileSync, realpathSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 process.once('message', async (input) => {
-  const result = await bundleAll(input);
-  process.send(result, () => process.exit(0));
+  const size = Number.isInteger(input.chunk) && input.chunk > 0 ? input.chunk : input.entries.length;
+  for (let i = 0; i < input.entries.length; i += size) {
+    const entries = input.entries.slice(i, i + size);
+    const result = await bundleAll({ ...input, entries });
+    await new Promise((resolve) => process.send({ entries, ...result }, resolve));
+  }
+  process.send({ done: true }, () => process.exit(0));
 });
 
 function realOrSelf(p) {

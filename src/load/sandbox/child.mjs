@@ -3,17 +3,20 @@
 // models/, policies/ and the bundles the parent made, no writes, no child
 // processes, no workers, frozen intrinsics (--frozen-intrinsics).
 //
-// Protocol (IPC, structured clone): the parent sends one message
-// { nonce, files: [{ url }] }; the child imports each url in order and answers
-// { nonce, index, result } per file, then { nonce, done: true }. Definitions
-// never see the nonce, so a message they send is recognisably forged.
+// Protocol (IPC, structured clone): the parent sends { nonce, files: [{ url }],
+// end? }, then, while bundling goes on, more { nonce, files } and finally
+// { nonce, end: true }. The child imports each url in order, one at a time, and
+// answers { nonce, index, result } per file (index counts from the first file
+// of the first message), then { nonce, done: true } after the end. Definitions
+// never see the nonce, so a message they send is recognisably forged; a
+// message that arrives without it (process.emit('message') from a definition)
+// is ignored.
 //
 // Everything this file uses is captured before any definition runs: process
 // is mutable, intrinsics are frozen.
 const send = process.send.bind(process);
 const exitNow = process.reallyExit.bind(process);
 const onProcess = process.on.bind(process);
-const onceProcess = process.once.bind(process);
 const { getPrototypeOf, keys, getOwnPropertyNames, getOwnPropertyDescriptor, defineProperty } = Object;
 const { isArray } = Array;
 const ObjectPrototype = Object.prototype;
@@ -224,11 +227,24 @@ async function loadOne(index, url) {
   return { value: copied.value, shape, kind, site };
 }
 
-onceProcess('message', async (message) => {
-  nonce = message.nonce;
-  const files = message.files;
-  for (let index = 0; index < files.length; index++) {
-    const result = await loadOne(index, files[index].url);
+const queue = [];
+let ended = false;
+let running = false;
+
+async function drain() {
+  if (running) return;
+  running = true;
+  for (let index = 0; ; index++) {
+    while (index >= queue.length) {
+      if (ended) {
+        report({ done: true });
+        return;
+      }
+      // Woken by the next message from the parent.
+      await new Promise((resolve) => (wake = resolve));
+    }
+    const result = await loadOne(index, queue[index].url);
+    queue[index] = undefined;
     current = -1;
     try {
       report({ index, result });
@@ -236,5 +252,18 @@ onceProcess('message', async (message) => {
       report({ index, result: { problems: [{ code: 'MP1008', path: [], message: `could not be sent back: ${text(error)}` }] } });
     }
   }
-  report({ done: true });
+}
+let wake;
+
+onProcess('message', (message) => {
+  if (nonce === undefined) {
+    if (!message || typeof message.nonce !== 'string') return;
+    nonce = message.nonce;
+  } else if (!message || message.nonce !== nonce) return;
+  if (isArray(message.files)) queue.push(...message.files);
+  if (message.end === true) ended = true;
+  const resume = wake;
+  wake = undefined;
+  resume?.();
+  void drain();
 });

@@ -42,23 +42,95 @@ export interface SandboxOptions {
 }
 
 /**
+ * The bundles to import, in order, as they become ready: the bundler pushes
+ * each chunk it finishes, and the sandbox imports what is there while the rest
+ * is bundled.
+ */
+export class BundleQueue {
+  private readonly items: string[] = [];
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+
+  static of(bundles: readonly string[]): BundleQueue {
+    const queue = new BundleQueue();
+    queue.push(bundles);
+    queue.end();
+    return queue;
+  }
+
+  /** Appends bundles (absolute paths) after those already pushed. */
+  push(bundles: readonly string[]): void {
+    if (this.closed) throw new Error('internal error: bundles pushed after the end');
+    if (bundles.length === 0) return;
+    this.items.push(...bundles);
+    this.emit();
+  }
+
+  /** No more bundles will come. */
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit();
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  slice(start: number, end?: number): string[] {
+    return this.items.slice(start, end);
+  }
+
+  /** Calls `listener` after every push and at the end; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when `index` exists or the queue has ended. */
+  async waitFor(index: number): Promise<void> {
+    while (index >= this.items.length && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const off = this.subscribe(() => {
+          off();
+          resolve();
+        });
+      });
+    }
+  }
+
+  private emit(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/**
  * Imports `bundles` (absolute paths of plain ES modules) one at a time, in
  * order, in one sandboxed child process: empty environment, Node permission
  * model (reads only under `readable`, no writes, no child processes, no
  * workers, no addons), frozen intrinsics. Each file is imported under a URL
  * with a random query, so no file can import the instance another file was
  * loaded as. A file that hangs is abandoned after the deadline; a process that
- * ends early is replaced and loading goes on with the next file.
+ * ends early is replaced and loading goes on with the next file. `bundles` may
+ * still be growing (a {@link BundleQueue}): the child waits, without a
+ * deadline, for the next bundle.
  */
-export async function runSandbox(bundles: readonly string[], options: SandboxOptions): Promise<SandboxRun> {
+export async function runSandbox(bundles: readonly string[] | BundleQueue, options: SandboxOptions): Promise<SandboxRun> {
+  const queue = bundles instanceof BundleQueue ? bundles : BundleQueue.of(bundles);
   const timeoutMs = options.timeoutMs ?? timeoutFromEnvironment();
-  const results: (ChildResult | undefined)[] = new Array(bundles.length).fill(undefined);
+  const results: (ChildResult | undefined)[] = [];
   const events: SandboxEvent[] = [];
   let start = 0;
   /** Set after a process ended while a file that was not its first was loading: that file is retried first. */
   let retry: { index: number; previous: number; event: Omit<SandboxEvent, 'index' | 'previous'> } | undefined;
-  while (start < bundles.length) {
-    const outcome = await runChild(bundles, start, options.readable, timeoutMs, results, events);
+  for (;;) {
+    await queue.waitFor(start);
+    if (start >= queue.length) break;
+    const outcome = await runChild(queue, start, options.readable, timeoutMs, results, events);
     if (retry && outcome.failedAt !== retry.index) {
       // The file that seemed to end the process loads on its own: an earlier one did it.
       events.push({ ...retry.event, index: retry.index, previous: retry.previous });
@@ -75,7 +147,7 @@ export async function runSandbox(bundles: readonly string[], options: SandboxOpt
       start = failed;
     }
   }
-  return { results, events };
+  return { results: Array.from({ length: queue.length }, (_, i) => results[i]), events };
 }
 
 function timeoutFromEnvironment(): number {
@@ -93,7 +165,7 @@ const alive = new Set<ChildProcess>();
 let exitHook = false;
 
 function runChild(
-  bundles: readonly string[],
+  bundles: BundleQueue,
   start: number,
   readable: readonly string[],
   timeoutMs: number,
@@ -156,8 +228,11 @@ function runChild(
       alive.delete(child);
       resolve(outcome);
     };
+    // The deadline runs while a file is loading (or the last answer is awaited), not while the child waits for the next bundle.
     const arm = () => {
       if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (next >= bundles.length && !bundles.ended) return;
       timer = setTimeout(
         () => finish({ failedAt: next, event: { kind: 'timeout', message: `did not finish loading within ${Math.round(timeoutMs / 100) / 10} s`, stack: '' } }),
         timeoutMs,
@@ -185,10 +260,30 @@ function runChild(
     child.on('close', (code, signal) => {
       if (settled) return;
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
-      finish({ failedAt: next < bundles.length ? next : undefined, event: { kind: 'crash', message: `ended the loading process (${how})`, stack: '' } });
+      // Ended while waiting for the next bundle: that bundle is loaded by a new process, and blamed only if it ends that one too.
+      finish({ failedAt: next < bundles.length || !bundles.ended ? next : undefined, event: { kind: 'crash', message: `ended the loading process (${how})`, stack: '' } });
     });
     child.on('error', () => finish({ failedAt: next, event: { kind: 'crash', message: 'could not start the loading process', stack: '' } }));
+    const files = (from: number, to: number) => bundles.slice(from, to).map((b) => ({ url: `${pathToFileURL(b).href}?${randomBytes(16).toString('hex')}` }));
+    let sent = bundles.length;
+    const ended = bundles.ended;
+    child.send({ nonce, files: files(start, sent), end: ended });
+    if (!ended) {
+      const off = bundles.subscribe(() => {
+        if (settled || !child.connected) return off();
+        const idle = next >= sent;
+        if (bundles.length > sent) {
+          child.send({ nonce, files: files(sent, bundles.length) });
+          sent = bundles.length;
+        }
+        if (bundles.ended) {
+          child.send({ nonce, end: true });
+          off();
+        }
+        if (idle) arm();
+      });
+      child.once('close', off);
+    }
     arm();
-    child.send({ nonce, files: bundles.slice(start).map((b) => ({ url: `${pathToFileURL(b).href}?${randomBytes(16).toString('hex')}` })) });
   });
 }
