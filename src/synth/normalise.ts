@@ -7,15 +7,20 @@ const FIRST = ['apiVersion', 'kind', 'metadata'];
  * top level, every other key sorted, null and undefined dropped, arrays kept in order.
  */
 export function normalise(value: unknown, top = true): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map((v) => normalise(v, false));
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) if (v !== null && v !== undefined) out.push(normalise(v, false));
+    return out;
+  }
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
-  const rank = (k: string) => (top && FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length);
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== null && record[k] !== undefined)
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const keys: string[] = [];
+  for (const k of Object.keys(record)) if (record[k] !== null && record[k] !== undefined) keys.push(k);
+  // The default sort compares UTF-16 code units, as `<` does on strings.
+  keys.sort();
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = normalise(record[k], false);
+  if (top) for (const k of FIRST) if (keys.includes(k)) out[k] = normalise(record[k], false);
+  for (const k of keys) if (!(top && FIRST.includes(k))) out[k] = normalise(record[k], false);
   return out;
 }
 
