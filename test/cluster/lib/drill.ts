@@ -25,7 +25,17 @@ import { pointPlatformAt, readDrillView, readPlatform, withoutCanary, type Drill
 import { onInterrupt, Processes, sleep, tail } from './proc.js';
 import type { Check } from './report.js';
 
-const CLI = new URL('../../../bin/modelplane.js', import.meta.url).pathname;
+const OWN_CLI = new URL('../../../bin/modelplane.js', import.meta.url).pathname;
+
+/**
+ * The modelplane a checkout runs: its own `bin/modelplane.js` (this project's tree), else the one it depends
+ * on (`node_modules/modelplane`), else the suite's. Each copy runs its own, so the drill measures the tree under
+ * test and a change to this checkout during a drill does not reach the running watcher.
+ */
+function cliOf(checkout: string): string {
+  for (const candidate of [join(checkout, 'bin', 'modelplane.js'), join(checkout, 'node_modules', 'modelplane', 'bin', 'modelplane.js')]) if (existsSync(candidate)) return candidate;
+  return OWN_CLI;
+}
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** Argo CD's default reconciliation (timeout.reconciliation 120 s; its jitter is set to 0 here): the drill must not depend on the poll. */
 const ARGOCD_POLL_SECONDS = 120;
@@ -94,7 +104,7 @@ function run(cwd: string, command: string, args: readonly string[], env: Record<
   }
 }
 const git = (cwd: string, ...args: string[]) => run(cwd, 'git', args).trim();
-const modelplane = (cwd: string, ...args: string[]) => run(cwd, process.execPath, [CLI, '--root', cwd, ...args]);
+const modelplane = (cwd: string, ...args: string[]) => run(cwd, process.execPath, [cliOf(cwd), '--root', cwd, ...args]);
 
 /** The files of the tree at `root` a clone would have (tracked and untracked, not ignored), or the whole tree without node_modules and .git. */
 function copyTree(root: string, to: string): void {
@@ -275,7 +285,7 @@ async function drill(
   procs.start(
     'promoter',
     process.execPath,
-    [CLI, '--root', promoterClone, 'promote', '--watch', '--env', env, '--model', target.id, '--pull', '--base', 'main', '--refresh-kubeconfig', cp.kubeconfig, ...(o.healthy ? ['--auto-merge'] : [])],
+    [cliOf(promoterClone), '--root', promoterClone, 'promote', '--watch', '--env', env, '--model', target.id, '--pull', '--base', 'main', '--refresh-kubeconfig', cp.kubeconfig, ...(o.healthy ? ['--auto-merge'] : [])],
     { cwd: promoterClone, env: { ...GIT_ENV, ...github.env(), KUBECONFIG: cp.kubeconfig } },
   );
 
