@@ -9,6 +9,7 @@ import { bundleDefinitions, type BundleFailure } from './sandbox/bundle.js';
 import { deepFreeze } from './sandbox/freeze.js';
 import { BundleQueue, runSandbox, type ChildResult, type SandboxEvent } from './sandbox/run.js';
 import { BundleMaps, type Position } from './sandbox/source-map.js';
+import { Codeowners, groupByOwner } from './owners.js';
 
 export interface LoadResult {
   readonly definitions: Definitions;
@@ -58,11 +59,23 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       const readable = [outdir, ...(await Promise.all(['models', 'policies'].map((d) => realpath(path.join(realRoot, d)).catch(() => undefined))))].filter(
         (d): d is string => d !== undefined,
       );
+      // One sandbox process per owner group (CODEOWNERS): a file can reach only files of its own owner.
+      const codeowners = await Codeowners.read(realRoot);
+      const groupOf = new Map<string, number>();
+      groupByOwner(
+        files.map((f) => f.file),
+        codeowners,
+      ).forEach((group, g) => group.forEach((file) => groupOf.set(file, g)));
+      const groupCount = Math.max(0, ...groupOf.values()) + 1;
       // Bundling and importing overlap: each chunk the bundler finishes is imported while the next is bundled.
       const kinds = new Map(files.map((f) => [f.file, f]));
+      /** Every file sent to a sandbox, in the global sorted order. */
       const toRun: { file: string; kind: DefinitionKind }[] = [];
-      const queue = new BundleQueue();
-      const sandbox = runSandbox(queue, { readable, timeoutMs: options.timeoutMs });
+      /** Per group: the index in toRun of each of its files, in order. */
+      const members: number[][] = Array.from({ length: groupCount }, () => []);
+      const queues = members.map(() => new BundleQueue());
+      const sandboxes = queues.map((queue) => runSandbox(queue, { readable, timeoutMs: options.timeoutMs }));
+      const allSandboxes = Promise.all(sandboxes);
       let bundled: Awaited<ReturnType<typeof bundleDefinitions>> | undefined;
       try {
         bundled = await bundleDefinitions(
@@ -73,14 +86,22 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
             chunk: options.bundleChunk,
             onChunk: (chunk) => {
               const ready = chunk.entries.filter((e) => chunk.bundles.has(e) && kinds.has(e));
-              toRun.push(...ready.map((e) => kinds.get(e)!));
-              queue.push(ready.map((e) => chunk.bundles.get(e)!));
+              const pushed = new Map<number, string[]>();
+              for (const e of ready) {
+                const g = groupOf.get(e)!;
+                members[g].push(toRun.length);
+                toRun.push(kinds.get(e)!);
+                const list = pushed.get(g);
+                if (list) list.push(chunk.bundles.get(e)!);
+                else pushed.set(g, [chunk.bundles.get(e)!]);
+              }
+              for (const [g, list] of pushed) queues[g].push(list);
             },
           },
         );
       } finally {
-        queue.end();
-        if (!bundled) await sandbox; // the bundler failed: let the sandbox finish before its files are removed
+        queues.forEach((queue) => queue.end());
+        if (!bundled) await allSandboxes; // the bundler failed: let the sandboxes finish before their files are removed
       }
       const { bundles, failures } = bundled;
       diagnostics.push(...bundleDiagnostics(failures));
@@ -88,15 +109,34 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       for (const f of files.filter((f) => !bundles.has(f.file) && !failures.has(f.file))) {
         diagnostics.push(diagnostic('MP1001', { file: f.file }, { messageId: 'outside', file: f.file, folder: f.file.split('/')[0] }));
       }
-      const run = await sandbox;
+      const runs = await allSandboxes;
       const maps = new BundleMaps(realRoot, outdir);
       const blamed = new Set<number>();
-      diagnostics.push(...eventDiagnostics(run.events, toRun, maps, blamed));
+      // A stack frame may name only a file of the group it came from: a forged stack cannot blame another owner's file.
+      const foreign = (g: number) => (file: string) => groupOf.has(file) && groupOf.get(file) !== g;
+      const results: (ChildResult | undefined)[] = new Array(toRun.length);
+      const groupOfIndex: number[] = new Array(toRun.length);
+      const events: GroupEvent[] = [];
+      runs.forEach((run, g) => {
+        const global = (i: number) => (i >= 0 && i < members[g].length ? members[g][i] : i < 0 ? -1 : members[g][members[g].length - 1] ?? -1);
+        members[g].forEach((gi, i) => {
+          results[gi] = run.results[i];
+          groupOfIndex[gi] = g;
+        });
+        for (const e of run.events) events.push({ ...e, index: global(e.index), previous: e.previous === undefined ? undefined : global(e.previous), group: g });
+      });
+      if (groupCount > 1) {
+        // In the order of the files they concern, as one process would have reported them.
+        const key = (e: GroupEvent) => (e.index < 0 ? Number.POSITIVE_INFINITY : e.index);
+        events.sort((a, b) => key(a) - key(b));
+      }
+      const last = (g: number) => (members[g].length > 0 ? toRun[members[g][members[g].length - 1]].file : undefined);
+      diagnostics.push(...eventDiagnostics(events, toRun, maps, blamed, foreign, last));
       const thrown = new Map<string, { first: Thrown; files: string[] }>();
       toRun.forEach((f, i) => {
-        const result = run.results[i];
+        const result = results[i];
         if (!result || blamed.has(i)) return;
-        const outcome = fromResult(f.file, f.kind, result, maps);
+        const outcome = fromResult(f.file, f.kind, result, maps, foreign(groupOfIndex[i]));
         if ('loaded' in outcome) loaded.set(f.file, outcome.loaded);
         else if ('thrown' in outcome) {
           // A helper that throws is reported once, at the helper, however many files import it.
@@ -199,9 +239,10 @@ interface Thrown {
 
 type Outcome = { loaded: Loaded<never> } | { thrown: Thrown } | { diagnostics: Diagnostic[] };
 
-function fromResult(file: string, kind: DefinitionKind, result: ChildResult, maps: BundleMaps): Outcome {
+function fromResult(file: string, kind: DefinitionKind, result: ChildResult, maps: BundleMaps, foreign: (file: string) => boolean): Outcome {
   if (result.error) {
-    const where = maps.frames(result.error.stack)[0];
+    const first = maps.frames(result.error.stack)[0];
+    const where = first && foreign(first.file) ? undefined : first;
     const reason = maps.clean(firstLine(result.error.message));
     if (result.error.exit) return { diagnostics: [exitDiagnostic(file, where, reason)] };
     const at = where && where.file.startsWith('src/') ? undefined : where;
@@ -232,13 +273,24 @@ function exitDiagnostic(file: string, where: Position | undefined, how: string):
   return diagnostic('MP1009', { file: at.file, line: at.line, column: at.column }, { file: at.file, how });
 }
 
+/** A sandbox event, its indices into the global file list, and the owner group whose process reported it. */
+type GroupEvent = Omit<SandboxEvent, 'previous'> & { readonly previous: number | undefined; readonly group: number };
+
 /** Exits, hangs, crashes, late throws and forged messages, attributed by stack when it names a file. */
-function eventDiagnostics(events: readonly SandboxEvent[], files: readonly { file: string }[], maps: BundleMaps, blamed: Set<number>): Diagnostic[] {
+function eventDiagnostics(
+  events: readonly GroupEvent[],
+  files: readonly { file: string }[],
+  maps: BundleMaps,
+  blamed: Set<number>,
+  foreignTo: (group: number) => (file: string) => boolean,
+  lastOf: (group: number) => string | undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const event of events) {
-    const frame = maps.frames(event.stack).find((p) => !p.file.startsWith('src/'));
-    const fallback = event.index >= 0 && event.index < files.length ? files[event.index].file : files[files.length - 1]?.file;
+    const foreign = foreignTo(event.group);
+    const frame = maps.frames(event.stack).find((p) => !p.file.startsWith('src/') && !foreign(p.file));
+    const fallback = event.index >= 0 && event.index < files.length ? files[event.index].file : lastOf(event.group);
     // The stack names the culprit when it can (a timer of an earlier file firing while another loads).
     const culprit = frame ? files.findIndex((f) => f.file === frame.file) : -1;
     if (culprit >= 0) blamed.add(culprit);

@@ -251,7 +251,7 @@ function runChild(
         events.push({ kind: message.event, index, message: message.event === 'exit' ? `called ${message.how}` : `threw after it was imported: ${message.message}`, stack: String(message.stack ?? '') });
         return;
       }
-      if (typeof message.index === 'number' && start + message.index === next) {
+      if (typeof message.index === 'number' && start + message.index === next && next < sent) {
         results[next] = message.result;
         next++;
         arm();
