@@ -33,8 +33,10 @@ const EXPECTED: Record<DefinitionKind, string> = {
  * Loads `policies/*.ts` and `models/*.ts` under `root`. Files whose name starts
  * with `_` are helpers and are not loaded as definitions. Definitions are
  * untrusted code: each file is bundled here (see sandbox/bundle.ts) and
- * evaluated in one sandboxed child process (sandbox/run.ts), one file at a time
- * in sorted order; only plain data comes back, deep-frozen. A file that fails
+ * evaluated in a sandboxed child process (sandbox/run.ts), one per owner group
+ * (owners.ts: CODEOWNERS owners, policies/ apart; with no CODEOWNERS file all
+ * models share one), one file at a time in sorted order within its group; only
+ * plain data comes back, deep-frozen, merged in the global sorted order. A file that fails
  * to import, hangs, ends the process or exports the wrong thing becomes a
  * diagnostic naming it; the others still load.
  */
