@@ -139,6 +139,17 @@ describe('ci.yml', () => {
     }
   });
 
+  it('runs the cluster suite in its own job, with the upstream binaries cached by their pins, never in the unit-test job', () => {
+    const cluster = ci.jobs.cluster;
+    expect(cluster.steps.find((s) => s.run !== undefined && /\bnpm run cluster -- test\b/.test(s.run))).toBeDefined();
+    const cache = cluster.steps.find((s) => s.uses?.startsWith('actions/cache@'));
+    expect(cache?.with?.path).toBe('~/.cache/modelplane-cluster');
+    expect(cache?.with?.key).toMatch(/hashFiles\('test\/cluster\/build\/\*\/go\.mod', 'test\/cluster\/build\/\*\/go\.sum'\)/);
+    expect(cluster.if).toBe(ci.jobs.check.if);
+    // `npm test` would run the suite again inside the fast job.
+    expect(ci.jobs.check.steps.some((s) => s.run !== undefined && /\bnpm (run )?test\b|\bnpm run cluster\b/.test(s.run))).toBe(false);
+  });
+
   it('computes the plan on pull requests against the base branch, without --comment, and keeps it as an artifact', () => {
     const plan = ci.jobs.plan;
     expect(plan.if).toMatch(/github\.event_name\s*==\s*'pull_request'/);
