@@ -98,6 +98,8 @@ export async function watchCommand(o: WatchOptions, output: Output): Promise<num
       handled.add(`${run.name}/${run.phase}`);
       output.out(`promote --watch: AnalysisRun ${run.name} ${run.phase}`);
       void enqueue(async () => {
+        // The run may be of a step merged since the last pull (an auto-merged promotion): pull first.
+        await refresh();
         const models = await current();
         const model = models.find((m) => names.analysisRunName(m.id, m.canary!.version, m.canary!.step) === run.name);
         if (!model) return output.out(`promote --watch: ${run.name} is not the run of a current canary step in ${o.env}; nothing to do`);
