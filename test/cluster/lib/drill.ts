@@ -118,6 +118,7 @@ function copyTree(root: string, to: string): void {
   if (files) {
     for (const f of files) {
       if (!existsSync(join(root, f))) continue; // deleted in the work tree
+      if (f === 'node_modules' || f.startsWith('node_modules/')) continue; // a node_modules symlink is not matched by `node_modules/`
       mkdirSync(dirname(join(to, f)), { recursive: true });
       cpSync(join(root, f), join(to, f), { verbatimSymlinks: true });
     }
