@@ -148,7 +148,7 @@ function pickModel(canaries: readonly DrillModel[], o: Pick<DrillOptions, 'env' 
 /** A usage problem: the CLI prints it and exits 2. */
 export class DrillError extends Error {}
 
-/** Default-traffic backends of the route that are not the canary's: true when no rule sends to the canary's Service. */
+/** True when some rule of the route still sends traffic (weight > 0) to the canary's Service. */
 function sendsToCanary(route: any, canaryService: string): boolean {
   return (route?.spec?.rules ?? []).some((r: any) => (r.backendRefs ?? []).some((b: any) => b.name === canaryService && (b.weight ?? 1) > 0));
 }
@@ -363,9 +363,9 @@ async function drill(
         if (route && !sendsToCanary(route, canaryService)) routeAt = now;
       }
       if (routeAt && !contourAt) {
+        // routeStatuses counts only conditions observed at the route's current generation.
         const status = (await routeStatuses(cp, platform.gateways[env])).find((r) => r.namespace === target.namespace && r.name === target.route);
-        const current = (await cp.kube.get('gateway.networking.k8s.io/v1', 'HTTPRoute', target.namespace, target.route)) as any;
-        if (status?.accepted && status.resolvedRefs && current?.metadata?.generation === route.metadata.generation) contourAt = now;
+        if (status?.accepted && status.resolvedRefs) contourAt = now;
       }
       return syncedAt && routeAt && contourAt ? true : undefined;
     });
